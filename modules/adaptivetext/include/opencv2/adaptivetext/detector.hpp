@@ -1,0 +1,86 @@
+// This file is part of OpenCV project.
+// It is subject to the license terms in the LICENSE file found in the top-level directory
+// of this distribution and at http://opencv.org/license.html.
+
+#ifndef OPENCV_ADAPTIVETEXT_DETECTOR_HPP
+#define OPENCV_ADAPTIVETEXT_DETECTOR_HPP
+
+#include <opencv2/core.hpp>
+#include <opencv2/dnn.hpp>
+
+namespace cv {
+
+//! @addtogroup adaptivetext
+//! @{
+
+/** @brief Arbitrary-shape scene text detector returning N-point polygons.
+
+Shaped like cv::FaceDetectorYN (create + virtual setters) with the method signatures of
+cv::dnn::TextDetectionModel. Polygons are in original-image pixels, clipped to the image; vertex order:
+the top boundary along the reading direction, then the bottom boundary back (see doc/model_format.md).
+
+Thread safety: see the implementation notes in doc/; detect() is const and documented there.
+ */
+class CV_EXPORTS_W AdaptiveTextDetector
+{
+public:
+    /** How the frame is resized to the network input (always to multiples of the network stride). */
+    enum InputSizePolicy
+    {
+        INPUT_SIZE_FIXED = 0,       //!< resize to exactly getInputSize() (no aspect kept)
+        INPUT_SIZE_SHORT_SIDE = 1,  //!< keep aspect; short side = getSideLength()
+        INPUT_SIZE_LONG_SIDE = 2    //!< keep aspect; long side = getSideLength() (the default, 960)
+    };
+
+    virtual ~AdaptiveTextDetector();
+
+    /** @brief Creates a detector from an adaptivetext ONNX model (registers the custom layers first).
+    @param model path to the .onnx file; empty = the shipped default model
+    @param inputSize fixed network input size; Size() (default) = keep aspect, long side 960
+    @param scoreThreshold minimum text score of a kept polygon
+    @param nmsThreshold polygon-IoU threshold of the non-maximum suppression
+    @param backendId a cv::dnn::Backend (DNN_BACKEND_CUDA is accepted; custom layers run on the CPU there)
+    @param targetId a cv::dnn::Target
+    */
+    CV_WRAP static Ptr<AdaptiveTextDetector> create(const String& model, const Size& inputSize = Size(),
+                                                    float scoreThreshold = 0.5f, float nmsThreshold = 0.3f,
+                                                    int backendId = 0, int targetId = 0);
+
+    /** @brief Detects text polygons.
+    @param frame 8-bit image with 1, 3 (BGR) or 4 (BGRA) channels, any size
+    @param detections N-point polygons in frame pixels
+    @param confidences text score of each polygon
+    */
+    CV_WRAP virtual void detect(InputArray frame, CV_OUT std::vector<std::vector<Point> >& detections,
+                                CV_OUT std::vector<float>& confidences) const = 0;
+    /** @overload */
+    CV_WRAP virtual void detect(InputArray frame, CV_OUT std::vector<std::vector<Point> >& detections) const = 0;
+
+    /** @brief Minimum-area rotated rectangles of the detected polygons. */
+    CV_WRAP virtual void detectTextRectangles(InputArray frame, CV_OUT std::vector<RotatedRect>& detections,
+                                              CV_OUT std::vector<float>& confidences) const = 0;
+    /** @overload */
+    CV_WRAP virtual void detectTextRectangles(InputArray frame, CV_OUT std::vector<RotatedRect>& detections) const = 0;
+
+    /** @brief Fixed network input size (policy INPUT_SIZE_FIXED); Size() switches back to the default policy. */
+    CV_WRAP virtual void setInputSize(const Size& size) = 0;
+    CV_WRAP virtual Size getInputSize() const = 0;
+    /** @brief Keep-aspect policy: policy is INPUT_SIZE_SHORT_SIDE or INPUT_SIZE_LONG_SIDE, length in pixels. */
+    CV_WRAP virtual void setInputSizePolicy(int policy, int sideLength) = 0;
+    CV_WRAP virtual int getInputSizePolicy() const = 0;
+    CV_WRAP virtual int getSideLength() const = 0;
+
+    CV_WRAP virtual void setScoreThreshold(float threshold) = 0;
+    CV_WRAP virtual float getScoreThreshold() const = 0;
+    CV_WRAP virtual void setNMSThreshold(float threshold) = 0;
+    CV_WRAP virtual float getNMSThreshold() const = 0;
+
+    CV_WRAP virtual void setPreferableBackend(int backendId) = 0;
+    CV_WRAP virtual void setPreferableTarget(int targetId) = 0;
+};
+
+//! @}
+
+}  // namespace cv
+
+#endif  // OPENCV_ADAPTIVETEXT_DETECTOR_HPP

@@ -1,0 +1,19 @@
+// This file is part of OpenCV project.
+// It is subject to the license terms in the LICENSE file found in the top-level directory
+// of this distribution and at http://opencv.org/license.html.
+
+// STUB: to be replaced by the real PointPairDecoder layer.
+#include "../precomp.hpp"
+#include "layer_utils.hpp"
+
+namespace cv {
+namespace adaptivetext {
+
+Ptr<dnn::Layer> PointPairDecoderLayer::create(dnn::LayerParams& params)
+{
+    detail::checkContractVersion(params, "PointPairDecoder");
+    CV_Error(Error::StsNotImplemented, "adaptivetext.PointPairDecoder: not implemented yet");
+}
+
+}  // namespace adaptivetext
+}  // namespace cv
