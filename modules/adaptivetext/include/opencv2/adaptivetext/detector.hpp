@@ -16,10 +16,20 @@ namespace cv {
 /** @brief Arbitrary-shape scene text detector returning N-point polygons.
 
 Shaped like cv::FaceDetectorYN (create + virtual setters) with the method signatures of
-cv::dnn::TextDetectionModel. Polygons are in original-image pixels, clipped to the image; vertex order:
-the top boundary along the reading direction, then the bottom boundary back (see doc/model_format.md).
+cv::dnn::TextDetectionModel. Polygons are in original-image pixels, every vertex clipped to
+[0, cols-1] x [0, rows-1]; vertex order: the top boundary along the reading direction, then the bottom
+boundary back (clockwise on screen for left-to-right text; see doc/model_format.md §2). A polygon from n
+point pairs has 2n vertices (n >= 2). Polygons overlapping a higher-scored one by polygon IoU above the NMS
+threshold are dropped; results come in descending score order.
 
-Thread safety: see the implementation notes in doc/; detect() is const and documented there.
+Thread safety: detect() and detectTextRectangles() may be called concurrently on one instance from
+several threads. The forward pass is serialised by an internal mutex (cv::dnn::Net is not thread-safe);
+resizing and post-processing run in parallel. For parallel forward passes, create one detector per thread.
+Setters may be called at any time; they apply to detect() calls that start afterwards.
+
+Networks: one cv::dnn::Net is kept per network input size (at most 3, most recently used), because
+OpenCV 4.6 has been seen to compute wrong results when one Net is reused across input shapes; a new size
+costs one model load from memory (see doc/detector.md).
  */
 class CV_EXPORTS_W AdaptiveTextDetector
 {
@@ -35,8 +45,10 @@ public:
     virtual ~AdaptiveTextDetector();
 
     /** @brief Creates a detector from an adaptivetext ONNX model (registers the custom layers first).
-    @param model path to the .onnx file; empty = the shipped default model
-    @param inputSize fixed network input size; Size() (default) = keep aspect, long side 960
+    @param model path to the .onnx file; empty = the shipped default model adaptivetext_default.onnx,
+           searched in $ADAPTIVETEXT_MODEL_DIR, then the source tree's data/models/, then the install folder
+    @param inputSize fixed network input size (rounded to multiples of 16); Size() (default) = keep aspect,
+           long side 960
     @param scoreThreshold minimum text score of a kept polygon
     @param nmsThreshold polygon-IoU threshold of the non-maximum suppression
     @param backendId a cv::dnn::Backend (DNN_BACKEND_CUDA is accepted; custom layers run on the CPU there)

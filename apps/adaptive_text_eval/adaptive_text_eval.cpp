@@ -1,0 +1,111 @@
+// This file is part of OpenCV project.
+// It is subject to the license terms in the LICENSE file found in the top-level directory
+// of this distribution and at http://opencv.org/license.html.
+
+// Command-line evaluator: per-image counts, then one JSON line with the whole-set numbers (last line, so
+// scripts can take `tail -n 1`).
+#include <opencv2/core.hpp>
+#include <opencv2/adaptivetext/evaluation.hpp>
+
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+const char* const kKeys =
+    "{ help h     |         | print this help }"
+    "{ gt         |         | ground truth: a dataset split folder (gt/ and images/) or a folder of NAME.txt }"
+    "{ pred       |         | predictions: folder of NAME.txt, one detection a line x1,y1,...,xn,yn,score }"
+    "{ protocol   | icdar15 | icdar15, deteval or ctw1500 }";
+
+std::string toJson(const cv::adaptivetext::EvaluationResult& r, int imagesWithoutPrediction)
+{
+    std::ostringstream out;
+    out << std::setprecision(10) << "{\"precision\":" << r.precision << ",\"recall\":" << r.recall
+        << ",\"hmean\":" << r.hmean << ",\"matched\":" << r.matchedGt << ",\"matched_det\":" << r.matchedDet
+        << ",\"gt_care\":" << r.gtCare << ",\"gt_dontcare\":" << r.gtDontCare << ",\"det\":" << r.det
+        << ",\"det_dontcare\":" << r.detDontCare << ",\"images\":" << r.images.size()
+        << ",\"images_without_prediction\":" << imagesWithoutPrediction << ",\"protocol\":\"" << r.protocol
+        << "\"}";
+    return out.str();
+}
+
+/** OpenCV 4.6's CommandLineParser only reads `--key=value`; `--key value` would set the key to "true".
+ *  Join the documented `--gt DIR --pred DIR --protocol P` form into `--key=value`. */
+std::vector<std::string> joinKeyValues(int argc, char** argv)
+{
+    std::vector<std::string> args(argv, argv + argc);
+    std::vector<std::string> joined;
+    for (size_t i = 0; i < args.size(); ++i)
+    {
+        const std::string& a = args[i];
+        const bool valueKey = a == "--gt" || a == "--pred" || a == "--protocol" ||
+                              a == "-gt" || a == "-pred" || a == "-protocol";
+        if (valueKey && i + 1 < args.size())
+        {
+            joined.push_back(a + "=" + args[i + 1]);
+            ++i;
+        }
+        else
+        {
+            joined.push_back(a);
+        }
+    }
+    return joined;
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    std::vector<std::string> args = joinKeyValues(argc, argv);
+    std::vector<const char*> argPtrs;
+    for (const std::string& a : args)
+        argPtrs.push_back(a.c_str());
+    cv::CommandLineParser parser((int)argPtrs.size(), argPtrs.data(), kKeys);
+    parser.about("Scores text detections against ground truth with an official protocol.");
+    if (parser.has("help") || !parser.has("gt") || !parser.has("pred"))
+    {
+        parser.printMessage();
+        return parser.has("help") ? 0 : 2;
+    }
+    const cv::String gtDir = parser.get<cv::String>("gt");
+    const cv::String predDir = parser.get<cv::String>("pred");
+    const cv::String protocol = parser.get<cv::String>("protocol");
+    if (!parser.check())
+    {
+        parser.printErrors();
+        return 2;
+    }
+    try
+    {
+        const cv::adaptivetext::EvaluationResult r = cv::adaptivetext::evaluateDetections(
+            cv::adaptivetext::readGroundTruthDir(gtDir), cv::adaptivetext::readDetectionsDir(predDir), protocol);
+        int withoutPrediction = 0;
+        for (const cv::adaptivetext::ImageEvaluation& im : r.images)
+        {
+            std::cout << im.name << ": gt_care=" << im.gtCare << " gt_dontcare=" << im.gtDontCare
+                      << " det=" << im.det << " det_dontcare=" << im.detDontCare << " matched=" << im.matchedGt
+                      << " matched_det=" << im.matchedDet;
+            if (!im.hasPrediction)
+            {
+                std::cout << " (no prediction file: counted as no detections)";
+                ++withoutPrediction;
+            }
+            std::cout << "\n";
+        }
+        if (withoutPrediction > 0)
+            std::cout << withoutPrediction << " of " << r.images.size()
+                      << " images have no prediction file and count as having no detections\n";
+        std::cout << toJson(r, withoutPrediction) << std::endl;
+    }
+    catch (const cv::Exception& e)
+    {
+        std::cerr << "adaptive_text_eval: " << e.err << std::endl;
+        return 1;
+    }
+    return 0;
+}

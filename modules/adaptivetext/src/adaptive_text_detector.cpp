@@ -1,0 +1,323 @@
+// This file is part of OpenCV project.
+// It is subject to the license terms in the LICENSE file found in the top-level directory
+// of this distribution and at http://opencv.org/license.html.
+
+// AdaptiveTextDetectorImpl: size policy → blob → the one-graph model → polygons (doc/detector.md).
+#include "precomp.hpp"
+#include "postprocess.hpp"
+#include "preprocess.hpp"
+
+#include "opencv2/adaptivetext/detector.hpp"
+
+#include <opencv2/core/utils/filesystem.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <list>
+#include <mutex>
+
+namespace cv {
+
+namespace {
+
+const char* const kDefaultModelName = "adaptivetext_default.onnx";
+const int kDefaultSideLength = 960;
+// Nets kept per network input size. OpenCV 4.6 has been seen to compute wrong results when one Net is
+// reused across input shapes (doc/detector.md), so a Net only ever runs one shape; a few are kept so that
+// a video or a fixed-size policy never reloads, and a folder of mixed sizes reloads only on new sizes.
+const size_t kMaxCachedNets = 3;
+
+// The folders searched, in order, for the default model (doc/detector.md, "Default model").
+std::vector<String> defaultModelDirs()
+{
+    std::vector<String> dirs;
+    const char* env = std::getenv("ADAPTIVETEXT_MODEL_DIR");
+    if (env && *env)
+        dirs.push_back(env);
+#ifdef ADAPTIVETEXT_SOURCE_MODEL_DIR
+    dirs.push_back(ADAPTIVETEXT_SOURCE_MODEL_DIR);
+#else
+    // The build passes absolute source paths, so the repository's data/models/ can be found from here.
+    const std::string self = __FILE__;
+    const size_t pos = self.rfind("modules/adaptivetext/src/");
+    if (pos != std::string::npos)
+        dirs.push_back(self.substr(0, pos) + "data/models");
+#endif
+#ifdef ADAPTIVETEXT_INSTALL_MODEL_DIR
+    dirs.push_back(ADAPTIVETEXT_INSTALL_MODEL_DIR);
+#endif
+    return dirs;
+}
+
+String findDefaultModel()
+{
+    const std::vector<String> dirs = defaultModelDirs();
+    for (const String& dir : dirs)
+    {
+        const String path = utils::fs::join(dir, kDefaultModelName);
+        if (utils::fs::exists(path))
+            return path;
+    }
+    String searched;
+    for (const String& dir : dirs)
+        searched += "\n  " + dir;
+    CV_Error(Error::StsObjectNotFound,
+             format("AdaptiveTextDetector: no model path was given and the default model '%s' was not found in:%s\n"
+                    "Pass the path of an adaptivetext .onnx model, or set ADAPTIVETEXT_MODEL_DIR to the folder "
+                    "holding %s.", kDefaultModelName, searched.c_str(), kDefaultModelName));
+}
+
+std::vector<uchar> readFileBytes(const String& path)
+{
+    std::ifstream f(path, std::ios::binary);
+    CV_Assert(f.is_open() && "AdaptiveTextDetector: cannot reopen the model file");
+    return std::vector<uchar>(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+}
+
+// The decoder layers of a net, through the public abstract class of layers.hpp.
+std::vector<adaptivetext::PointPairDecoderLayer*> decoderLayers(dnn::Net& net)
+{
+    std::vector<adaptivetext::PointPairDecoderLayer*> found;
+    for (const String& name : net.getLayerNames())
+    {
+        Ptr<dnn::Layer> layer = net.getLayer(name);
+        if (auto* decoder = dynamic_cast<adaptivetext::PointPairDecoderLayer*>(layer.get()))
+            found.push_back(decoder);
+    }
+    return found;
+}
+
+class AdaptiveTextDetectorImpl CV_FINAL : public AdaptiveTextDetector
+{
+public:
+    AdaptiveTextDetectorImpl(const String& model, const Size& inputSize, float scoreThreshold, float nmsThreshold,
+                             int backendId, int targetId)
+        : policy_(INPUT_SIZE_LONG_SIDE), sideLength_(kDefaultSideLength), scoreThreshold_(scoreThreshold),
+          nmsThreshold_(nmsThreshold), backendId_(backendId), targetId_(targetId)
+    {
+        const String path = model.empty() ? findDefaultModel() : model;
+        // readModel registers the layers and turns loading failures into messages that say what is wrong.
+        dnn::Net net = adaptivetext::readModel(path);
+        CV_Assert(!net.empty());
+        CV_CheckGT(decoderLayers(net).size(), (size_t)0,
+                   "AdaptiveTextDetector: the model has no adaptivetext.PointPairDecoder node; it is not an "
+                   "adaptivetext detector model (doc/model_format.md)");
+        modelBytes_ = readFileBytes(path);
+        setInputSize(inputSize);
+        net.setPreferableBackend(backendId_);
+        net.setPreferableTarget(targetId_);
+        nets_.push_back(Entry{ Size(), net });  // Size() = not yet run: it takes the first input size
+    }
+
+    void detect(InputArray frame, std::vector<std::vector<Point> >& detections,
+                std::vector<float>& confidences) const CV_OVERRIDE
+    {
+        CV_TRACE_FUNCTION();
+        adaptivetext::detail::TextPolygons found = run(frame);
+        detections = adaptivetext::detail::toIntegerPolygons(found.polygons);
+        confidences = found.scores;
+    }
+
+    void detect(InputArray frame, std::vector<std::vector<Point> >& detections) const CV_OVERRIDE
+    {
+        std::vector<float> confidences;
+        detect(frame, detections, confidences);
+    }
+
+    void detectTextRectangles(InputArray frame, std::vector<RotatedRect>& detections,
+                              std::vector<float>& confidences) const CV_OVERRIDE
+    {
+        CV_TRACE_FUNCTION();
+        adaptivetext::detail::TextPolygons found = run(frame);
+        detections.clear();
+        for (const std::vector<Point2f>& poly : found.polygons)
+            detections.push_back(minAreaRect(poly));
+        confidences = found.scores;
+    }
+
+    void detectTextRectangles(InputArray frame, std::vector<RotatedRect>& detections) const CV_OVERRIDE
+    {
+        std::vector<float> confidences;
+        detectTextRectangles(frame, detections, confidences);
+    }
+
+    void setInputSize(const Size& size) CV_OVERRIDE
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (size == Size())
+        {
+            policy_ = INPUT_SIZE_LONG_SIDE;
+            sideLength_ = kDefaultSideLength;
+            fixedSize_ = Size();
+            return;
+        }
+        CV_CheckGT(size.width, 0, "AdaptiveTextDetector::setInputSize: width must be positive (or Size() for the default)");
+        CV_CheckGT(size.height, 0, "AdaptiveTextDetector::setInputSize: height must be positive (or Size() for the default)");
+        policy_ = INPUT_SIZE_FIXED;
+        fixedSize_ = Size(adaptivetext::detail::roundToStride(size.width),
+                          adaptivetext::detail::roundToStride(size.height));
+    }
+
+    Size getInputSize() const CV_OVERRIDE
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return fixedSize_;
+    }
+
+    void setInputSizePolicy(int policy, int sideLength) CV_OVERRIDE
+    {
+        CV_Check(policy, policy == INPUT_SIZE_SHORT_SIDE || policy == INPUT_SIZE_LONG_SIDE,
+                 "AdaptiveTextDetector::setInputSizePolicy: policy must be INPUT_SIZE_SHORT_SIDE or "
+                 "INPUT_SIZE_LONG_SIDE (use setInputSize for a fixed size)");
+        CV_CheckGE(sideLength, (int)adaptivetext::detail::NETWORK_STRIDE,
+                   "AdaptiveTextDetector::setInputSizePolicy: side length must be at least the network stride");
+        std::lock_guard<std::mutex> lock(mutex_);
+        policy_ = policy;
+        sideLength_ = adaptivetext::detail::roundToStride(sideLength);
+        fixedSize_ = Size();
+    }
+
+    int getInputSizePolicy() const CV_OVERRIDE
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return policy_;
+    }
+
+    int getSideLength() const CV_OVERRIDE
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return sideLength_;
+    }
+
+    void setScoreThreshold(float threshold) CV_OVERRIDE
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        scoreThreshold_ = threshold;
+    }
+
+    float getScoreThreshold() const CV_OVERRIDE
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return scoreThreshold_;
+    }
+
+    void setNMSThreshold(float threshold) CV_OVERRIDE
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        nmsThreshold_ = threshold;
+    }
+
+    float getNMSThreshold() const CV_OVERRIDE
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return nmsThreshold_;
+    }
+
+    void setPreferableBackend(int backendId) CV_OVERRIDE
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        backendId_ = backendId;
+        for (Entry& e : nets_)
+            e.net.setPreferableBackend(backendId);
+    }
+
+    void setPreferableTarget(int targetId) CV_OVERRIDE
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        targetId_ = targetId;
+        for (Entry& e : nets_)
+            e.net.setPreferableTarget(targetId);
+    }
+
+private:
+    struct Entry
+    {
+        Size inputSize;
+        dnn::Net net;
+    };
+
+    // Preprocess and postprocess run outside the lock; only the parameters snapshot and the forward pass
+    // (cv::dnn::Net is not thread-safe) are serialised.
+    adaptivetext::detail::TextPolygons run(InputArray frameArr) const
+    {
+        const Mat frame = frameArr.getMat();
+        adaptivetext::detail::checkFrame(frame);
+        int policy, sideLength;
+        Size fixedSize;
+        float scoreThreshold, nmsThreshold;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            policy = policy_;
+            sideLength = sideLength_;
+            fixedSize = fixedSize_;
+            scoreThreshold = scoreThreshold_;
+            nmsThreshold = nmsThreshold_;
+        }
+        const Size netSize = adaptivetext::detail::computeInputSize(frame.size(), policy, fixedSize, sideLength);
+        const Mat blob = adaptivetext::detail::makeInputBlob(frame, netSize);
+
+        std::vector<Mat> outs;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            dnn::Net& net = netFor(netSize);
+            for (adaptivetext::PointPairDecoderLayer* decoder : decoderLayers(net))
+                decoder->setScoreThreshold(scoreThreshold);
+            net.setInput(blob, "image");
+            std::vector<Mat> netOuts;
+            net.forward(netOuts, adaptivetext::detail::detectorOutputNames());
+            // The outputs alias the net's buffers, which the next forward overwrites.
+            for (const Mat& m : netOuts)
+                outs.push_back(m.clone());
+        }
+        adaptivetext::detail::TextPolygons polys =
+            adaptivetext::detail::decodePolygons(outs, scoreThreshold, netSize, frame.size());
+        return adaptivetext::detail::suppressOverlaps(polys, nmsThreshold);
+    }
+
+    // The Net that runs netSize (called with mutex_ held): most recently used first, at most kMaxCachedNets.
+    dnn::Net& netFor(const Size& netSize) const
+    {
+        for (auto it = nets_.begin(); it != nets_.end(); ++it)
+        {
+            if (it->inputSize == netSize || it->inputSize == Size())
+            {
+                it->inputSize = netSize;
+                nets_.splice(nets_.begin(), nets_, it);
+                return nets_.front().net;
+            }
+        }
+        dnn::Net net = adaptivetext::readModelFromBuffer(modelBytes_);
+        net.setPreferableBackend(backendId_);
+        net.setPreferableTarget(targetId_);
+        nets_.push_front(Entry{ netSize, net });
+        if (nets_.size() > kMaxCachedNets)
+            nets_.pop_back();
+        return nets_.front().net;
+    }
+
+    std::vector<uchar> modelBytes_;
+    int policy_;
+    Size fixedSize_;
+    int sideLength_;
+    float scoreThreshold_;
+    float nmsThreshold_;
+    int backendId_;
+    int targetId_;
+    mutable std::mutex mutex_;
+    mutable std::list<Entry> nets_;
+};
+
+}  // namespace
+
+AdaptiveTextDetector::~AdaptiveTextDetector() {}
+
+Ptr<AdaptiveTextDetector> AdaptiveTextDetector::create(const String& model, const Size& inputSize,
+                                                       float scoreThreshold, float nmsThreshold, int backendId,
+                                                       int targetId)
+{
+    CV_TRACE_FUNCTION();
+    return makePtr<AdaptiveTextDetectorImpl>(model, inputSize, scoreThreshold, nmsThreshold, backendId, targetId);
+}
+
+}  // namespace cv

@@ -1,0 +1,289 @@
+// This file is part of OpenCV project.
+// It is subject to the license terms in the LICENSE file found in the top-level directory
+// of this distribution and at http://opencv.org/license.html.
+
+// Detects arbitrary-shape text with cv::AdaptiveTextDetector in an image, a folder of images, a video
+// file or a camera. With --output=DIR it writes, per image (or video frame), NAME.txt with one detection a
+// line "x1,y1,...,xn,yn,score" and NAME.png with the polygons drawn. Prints the detection latency.
+#include <opencv2/adaptivetext.hpp>
+#include <opencv2/core/utils/filesystem.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#ifdef ADAPTIVETEXT_WITH_HIGHGUI
+#include <opencv2/highgui.hpp>
+#endif
+#ifdef ADAPTIVETEXT_WITH_VIDEOIO
+#include <opencv2/videoio.hpp>
+#endif
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+using namespace cv;
+
+static const char* const keys =
+    "{ help h     |     | print this help }"
+    "{ input i    |     | an image, a folder of images, a video file or a camera index }"
+    "{ model m    |     | adaptivetext .onnx model (default: the shipped model, see doc/detector.md) }"
+    "{ score      | 0.5 | minimum text score of a detection }"
+    "{ nms        | 0.3 | polygon-IoU threshold of the non-maximum suppression }"
+    "{ width      | 0   | fixed network input width (with --height; multiple of 16) }"
+    "{ height     | 0   | fixed network input height (with --width) }"
+    "{ long_side  | 0   | keep the aspect ratio, long side scaled to this (default policy: 960) }"
+    "{ short_side | 0   | keep the aspect ratio, short side scaled to this }"
+    "{ backend    | 0   | cv::dnn backend: 0 automatic, 3 OpenCV, 5 CUDA }"
+    "{ target     | 0   | cv::dnn target: 0 CPU, 1 OpenCL, 2 OpenCL FP16, 6 CUDA, 7 CUDA FP16 }"
+    "{ output o   |     | folder for NAME.txt and NAME.png (created if missing) }";
+
+namespace {
+
+struct Detections
+{
+    std::vector<std::vector<Point> > polygons;
+    std::vector<float> scores;
+};
+
+bool isImageFile(const std::string& path)
+{
+    std::string ext = path.substr(path.find_last_of('.') + 1);
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return (char)std::tolower(c); });
+    static const char* const known[] = { "jpg", "jpeg", "png", "bmp", "tif", "tiff", "webp", "pgm", "ppm" };
+    return std::find_if(std::begin(known), std::end(known), [&](const char* e) { return ext == e; }) != std::end(known);
+}
+
+std::string stem(const std::string& path)
+{
+    const size_t slash = path.find_last_of("/\\");
+    const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+    return name.substr(0, name.find_last_of('.'));
+}
+
+// Distinct, saturated colours (BGR) so that neighbouring polygons are told apart.
+Scalar colourOf(size_t i)
+{
+    static const Scalar palette[] = { Scalar(0, 220, 0), Scalar(0, 140, 255), Scalar(255, 80, 0),
+                                      Scalar(220, 0, 220), Scalar(0, 220, 220), Scalar(255, 200, 0) };
+    return palette[i % (sizeof(palette) / sizeof(palette[0]))];
+}
+
+Mat drawDetections(const Mat& frame, const Detections& d)
+{
+    Mat canvas;
+    if (frame.channels() == 1)
+        cvtColor(frame, canvas, COLOR_GRAY2BGR);
+    else if (frame.channels() == 4)
+        cvtColor(frame, canvas, COLOR_BGRA2BGR);
+    else
+        canvas = frame.clone();
+    const int thickness = std::max(1, std::min(canvas.cols, canvas.rows) / 400);
+    for (size_t i = 0; i < d.polygons.size(); ++i)
+    {
+        polylines(canvas, d.polygons[i], true, colourOf(i), thickness + 1, LINE_AA);
+        const std::string label = format("%.2f", d.scores[i]);
+        const Point at = d.polygons[i].front() + Point(0, -4);
+        // dark outline under the coloured text keeps it readable on any background
+        putText(canvas, label, at, FONT_HERSHEY_SIMPLEX, 0.5 * thickness, Scalar::all(0), 3 * thickness, LINE_AA);
+        putText(canvas, label, at, FONT_HERSHEY_SIMPLEX, 0.5 * thickness, colourOf(i), thickness, LINE_AA);
+    }
+    return canvas;
+}
+
+void writeResults(const std::string& dir, const std::string& name, const Mat& frame, const Detections& d)
+{
+    std::ofstream txt(utils::fs::join(dir, name + ".txt"));
+    for (size_t i = 0; i < d.polygons.size(); ++i)
+    {
+        for (const Point& p : d.polygons[i])
+            txt << p.x << ',' << p.y << ',';
+        txt << format("%.4f", d.scores[i]) << '\n';
+    }
+    imwrite(utils::fs::join(dir, name + ".png"), drawDetections(frame, d));
+}
+
+Detections detectTimed(const Ptr<AdaptiveTextDetector>& detector, const Mat& frame, double& ms)
+{
+    Detections d;
+    TickMeter tm;
+    tm.start();
+    detector->detect(frame, d.polygons, d.scores);
+    tm.stop();
+    ms = tm.getTimeMilli();
+    return d;
+}
+
+double median(std::vector<double> v)
+{
+    if (v.empty())
+        return 0;
+    std::sort(v.begin(), v.end());
+    return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+}
+
+int runImages(const Ptr<AdaptiveTextDetector>& detector, const std::vector<std::string>& files,
+              const std::string& outDir)
+{
+    std::vector<double> latencies;
+    for (const std::string& file : files)
+    {
+        const Mat frame = imread(file, IMREAD_COLOR);
+        if (frame.empty())
+        {
+            std::cerr << file << ": cannot read the image, skipped" << std::endl;
+            continue;
+        }
+        double ms = 0;
+        const Detections d = detectTimed(detector, frame, ms);
+        latencies.push_back(ms);
+        std::cout << file << ": " << d.polygons.size() << " text regions, " << format("%.1f", ms) << " ms"
+                  << std::endl;
+        if (!outDir.empty())
+            writeResults(outDir, stem(file), frame, d);
+    }
+    if (latencies.size() > 1)
+        std::cout << "median latency: " << format("%.1f", median(latencies)) << " ms over " << latencies.size()
+                  << " images" << std::endl;
+    return latencies.empty() ? 1 : 0;
+}
+
+#ifdef ADAPTIVETEXT_WITH_HIGHGUI
+bool haveDisplay()
+{
+    const char* x = std::getenv("DISPLAY");
+    const char* w = std::getenv("WAYLAND_DISPLAY");
+    return (x && *x) || (w && *w);
+}
+#endif
+
+int runVideo(const Ptr<AdaptiveTextDetector>& detector, const std::string& input, const std::string& outDir)
+{
+#ifdef ADAPTIVETEXT_WITH_VIDEOIO
+    const bool isCamera = !input.empty() && std::all_of(input.begin(), input.end(),
+                                                              [](unsigned char c) { return std::isdigit(c) != 0; });
+    VideoCapture cap;
+    if (isCamera)
+        cap.open(std::atoi(input.c_str()));
+    else
+        cap.open(input);
+    if (!cap.isOpened())
+    {
+        std::cerr << input << ": not an image, a folder, a video file or a camera that can be opened" << std::endl;
+        return 1;
+    }
+#ifdef ADAPTIVETEXT_WITH_HIGHGUI
+    const bool show = haveDisplay();
+    const std::string window = "adaptive text detection";
+#else
+    const bool show = false;
+#endif
+    const std::string name = isCamera ? "camera" + input : stem(input);
+    Mat frame;
+    std::vector<double> latencies;
+    for (int index = 0; cap.read(frame) && !frame.empty(); ++index)
+    {
+        double ms = 0;
+        const Detections d = detectTimed(detector, frame, ms);
+        latencies.push_back(ms);
+        std::cout << name << " frame " << index << ": " << d.polygons.size() << " text regions, "
+                  << format("%.1f", ms) << " ms" << std::endl;
+        if (!outDir.empty())
+            writeResults(outDir, format("%s_%06d", name.c_str(), index), frame, d);
+#ifdef ADAPTIVETEXT_WITH_HIGHGUI
+        if (show)
+        {
+            Mat canvas = drawDetections(frame, d);
+            putText(canvas, format("FPS %.1f", 1000.0 / std::max(ms, 1e-3)), Point(10, 30), FONT_HERSHEY_SIMPLEX, 0.8,
+                    Scalar(0, 255, 0), 2, LINE_AA);
+            imshow(window, canvas);
+            if (waitKey(1) == 27)  // Esc
+                break;
+        }
+#endif
+    }
+    (void)show;
+    if (!latencies.empty())
+        std::cout << "median latency: " << format("%.1f", median(latencies)) << " ms over " << latencies.size()
+                  << " frames" << std::endl;
+    return latencies.empty() ? 1 : 0;
+#else
+    (void)detector;
+    (void)outDir;
+    std::cerr << input << ": video files and cameras need OpenCV's videoio module, which this build lacks"
+              << std::endl;
+    return 1;
+#endif
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    CommandLineParser parser(argc, argv, keys);
+    parser.about("Arbitrary-shape scene text detection (adaptive text region representation)");
+    if (argc == 1 || parser.has("help"))
+    {
+        parser.printMessage();
+        return argc == 1 ? 1 : 0;
+    }
+    const std::string input = parser.get<std::string>("input");
+    const std::string model = parser.get<std::string>("model");
+    const std::string outDir = parser.get<std::string>("output");
+    const float score = parser.get<float>("score"), nms = parser.get<float>("nms");
+    const int width = parser.get<int>("width"), height = parser.get<int>("height");
+    const int longSide = parser.get<int>("long_side"), shortSide = parser.get<int>("short_side");
+    const int backend = parser.get<int>("backend"), target = parser.get<int>("target");
+    if (!parser.check())
+    {
+        parser.printErrors();
+        return 1;
+    }
+    if (input.empty())
+    {
+        std::cerr << "--input is required" << std::endl;
+        return 1;
+    }
+    if ((width > 0) != (height > 0) || (width > 0 && (longSide > 0 || shortSide > 0)) || (longSide > 0 && shortSide > 0))
+    {
+        std::cerr << "give either --width and --height, or --long_side, or --short_side" << std::endl;
+        return 1;
+    }
+
+    try
+    {
+        Ptr<AdaptiveTextDetector> detector =
+            AdaptiveTextDetector::create(model, Size(width, height), score, nms, backend, target);
+        if (longSide > 0)
+            detector->setInputSizePolicy(AdaptiveTextDetector::INPUT_SIZE_LONG_SIDE, longSide);
+        if (shortSide > 0)
+            detector->setInputSizePolicy(AdaptiveTextDetector::INPUT_SIZE_SHORT_SIDE, shortSide);
+        if (!outDir.empty() && !utils::fs::isDirectory(outDir))
+            utils::fs::createDirectories(outDir);
+
+        if (utils::fs::isDirectory(input))
+        {
+            std::vector<String> all, images;
+            glob(input, all, false);
+            for (const String& f : all)
+                if (isImageFile(f))
+                    images.push_back(f);
+            std::sort(images.begin(), images.end());
+            if (images.empty())
+            {
+                std::cerr << input << ": no images in this folder" << std::endl;
+                return 1;
+            }
+            return runImages(detector, images, outDir);
+        }
+        if (isImageFile(input))
+            return runImages(detector, { input }, outDir);
+        return runVideo(detector, input, outDir);
+    }
+    catch (const cv::Exception& e)
+    {
+        std::cerr << e.what() << std::endl;
+        return 1;
+    }
+}

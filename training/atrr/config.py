@@ -1,0 +1,97 @@
+# This file is part of OpenCV project.
+# It is subject to the license terms in the LICENSE file found in the top-level directory
+# of this distribution and at http://opencv.org/license.html.
+"""Model and loss hyper-parameters as one dataclass, saved to / loaded from JSON.
+
+Every value that ends up in the exported graph (mean/std, anchors, RoIAlign size, decoder steps) lives here,
+so a checkpoint carries its config and `export` rebuilds exactly the trained model.
+"""
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from typing import List
+
+STRIDE = 16  # 4 max-pools in the backbone; fixed by doc/model_format.md
+
+
+@dataclass
+class ModelConfig:
+    # --- backbone ---
+    width_mult: float = 1.0
+    # ImageNet statistics in BGR order (the images stay BGR end to end, as OpenCV reads them).
+    mean: List[float] = field(default_factory=lambda: [103.53, 116.28, 123.675])
+    std: List[float] = field(default_factory=lambda: [57.375, 57.12, 58.395])
+    se_reduction: int = 16
+    # --- Text-RPN (anchors measured on MSRA-TD500 train at long sides 640..960: training/atrr/anchors.py;
+    # an anchor of the same centre reaches IoU >= 0.5 with 94 % of the care boxes, see doc/architecture.md) ---
+    anchor_sizes: List[float] = field(default_factory=lambda: [16.0, 32.0, 64.0, 128.0, 256.0, 512.0])
+    anchor_ratios: List[float] = field(default_factory=lambda: [1.0, 2.5, 5.0])
+    rpn_channels: int = 0  # 0 = as many as the last backbone stage
+    pre_nms_top_n: int = 1000
+    post_nms_top_n: int = 100  # K of the exported graph
+    rpn_nms_threshold: float = 0.7
+    min_size: float = 4.0
+    # --- RoIAlign: a wide bin grid because text lines are long ---
+    roi_height: int = 7
+    roi_width: int = 14
+    sampling_ratio: int = 2
+    # --- refinement head and point-pair decoder ---
+    fc_dim: int = 512  # D, scaled by width_mult (min 64)
+    lstm_hidden: int = 256  # Hd, scaled by width_mult (min 32)
+    max_steps: int = 8  # T
+    min_steps: int = 2
+    decoder_score_threshold: float = 0.5
+    stop_threshold: float = 0.5
+    # --- training (targets and losses) ---
+    train_pre_nms_top_n: int = 1000
+    train_post_nms_top_n: int = 200
+    rpn_batch_per_image: int = 256
+    rpn_positive_fraction: float = 0.5
+    rpn_pos_iou: float = 0.5
+    rpn_neg_iou: float = 0.3
+    roi_batch_per_image: int = 64
+    roi_positive_fraction: float = 0.25
+    roi_pos_iou: float = 0.5
+    roi_neg_iou: float = 0.4
+    ignore_ioa: float = 0.5  # an anchor/RoI lying more than this inside a ### region is never sampled
+    pair_loss_weight: float = 1.0
+    stop_loss_weight: float = 1.0
+    # --- inference defaults ---
+    default_input: List[int] = field(default_factory=lambda: [960, 960])
+    score_threshold: float = 0.5
+    polygon_nms_threshold: float = 0.3
+
+    def scaled(self, channels: int, minimum: int = 8) -> int:
+        return max(minimum, int(round(channels * self.width_mult)))
+
+    @property
+    def num_anchors(self) -> int:
+        return len(self.anchor_sizes) * len(self.anchor_ratios)
+
+    @property
+    def head_dim(self) -> int:
+        return self.scaled(self.fc_dim, 64)
+
+    @property
+    def hidden_dim(self) -> int:
+        return self.scaled(self.lstm_hidden, 32)
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "ModelConfig":
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(d) - known
+        if unknown:
+            raise ValueError("unknown model config keys: %s" % sorted(unknown))
+        return cls(**d)
+
+    def save(self, path: str) -> None:
+        with open(path, "w") as f:
+            json.dump(self.to_dict(), f, indent=2)
+
+    @classmethod
+    def load(cls, path: str) -> "ModelConfig":
+        with open(path) as f:
+            return cls.from_dict(json.load(f))

@@ -1,0 +1,151 @@
+# This file is part of OpenCV project.
+# It is subject to the license terms in the LICENSE file found in the top-level directory
+# of this distribution and at http://opencv.org/license.html.
+"""Training augmentation on (image, polygons, ignore): every geometric step moves the polygons with the same
+matrix as the image, and every random choice comes from the numpy Generator passed in, so a seed reproduces
+a sample exactly.
+
+Steps (Augmenter): random scale -> random rotation (canvas grown so nothing is cut off) -> crop that keeps
+text -> colour jitter -> blur. The crop never cuts a care instance: each one ends up wholly inside (kept)
+or wholly outside (dropped). Don't-care regions may be cut; the part inside is kept as an ignore region.
+"""
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+
+def transform_polygons(polygons, matrix):
+    """Applies a 2x3 affine matrix to every (n, 2) polygon."""
+    m = np.asarray(matrix, dtype=np.float64)
+    out = []
+    for p in polygons:
+        p = np.asarray(p, dtype=np.float64).reshape(-1, 2)
+        out.append((p @ m[:, :2].T + m[:, 2]).astype(np.float32))
+    return out
+
+
+def random_scale(image, polygons, rng, scale_range=(0.5, 1.5)):
+    s = float(rng.uniform(*scale_range))
+    h, w = image.shape[:2]
+    new_w, new_h = max(1, int(round(w * s))), max(1, int(round(h * s)))
+    sx, sy = new_w / w, new_h / h
+    image = cv2.resize(image, (new_w, new_h), interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR)
+    return image, transform_polygons(polygons, [[sx, 0, 0], [0, sy, 0]])
+
+
+def rotation_matrix(width, height, degrees):
+    """Rotation about the image centre, translated so the whole rotated image fits the returned canvas."""
+    m = cv2.getRotationMatrix2D((width / 2.0, height / 2.0), degrees, 1.0)
+    c, s = abs(m[0, 0]), abs(m[0, 1])
+    new_w = int(np.ceil(width * c + height * s - 1e-6))  # - 1e-6: cos(90 deg) is 6e-17, not 0
+    new_h = int(np.ceil(width * s + height * c - 1e-6))
+    m[0, 2] += new_w / 2.0 - width / 2.0
+    m[1, 2] += new_h / 2.0 - height / 2.0
+    return m, (new_w, new_h)
+
+
+def random_rotate(image, polygons, rng, max_degrees=15.0):
+    degrees = float(rng.uniform(-max_degrees, max_degrees))
+    h, w = image.shape[:2]
+    m, size = rotation_matrix(w, h, degrees)
+    # the corners the rotation uncovers repeat the border pixels: no hard black wedge for the network to learn,
+    # and unlike reflection no mirrored, unlabelled copy of text near the border
+    image = cv2.warpAffine(image, m, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return image, transform_polygons(polygons, m)
+
+
+def _free_positions(length, intervals):
+    """Integer cut positions 0..length that fall strictly inside none of the [lo, hi] intervals."""
+    free = np.ones(length + 1, dtype=bool)
+    for lo, hi in intervals:
+        a = int(np.floor(max(lo, 0.0))) + 1
+        b = int(np.ceil(min(hi, float(length))))
+        if a < b:
+            free[a:b] = False
+    return np.flatnonzero(free)
+
+
+def _pick_span(rng, positions, length, min_len):
+    """Two free cut positions at least min_len apart, or (0, length) when no such pair exists."""
+    for _ in range(8):
+        lo = int(rng.choice(positions))
+        candidates = positions[positions >= lo + min_len]
+        if len(candidates):
+            return lo, int(rng.choice(candidates))
+    return 0, length
+
+
+def random_crop(image, polygons, ignore, rng, min_fraction=0.4, attempts=10):
+    """A crop whose borders cross no care instance, containing at least one care instance when the image has
+    any. Cuts are chosen among positions outside the x (resp. y) extent of every care polygon, which makes
+    each care polygon wholly inside or wholly outside. Returns image, polygons, ignore (as lists)."""
+    h, w = image.shape[:2]
+    care = [p for p, ig in zip(polygons, ignore) if not ig]
+    xs = _free_positions(w, [(p[:, 0].min(), p[:, 0].max()) for p in care])
+    ys = _free_positions(h, [(p[:, 1].min(), p[:, 1].max()) for p in care])
+    x0, x1, y0, y1 = 0, w, 0, h
+    for _ in range(attempts):
+        cx0, cx1 = _pick_span(rng, xs, w, int(min_fraction * w))
+        cy0, cy1 = _pick_span(rng, ys, h, int(min_fraction * h))
+        inside = [p[:, 0].min() >= cx0 and p[:, 0].max() <= cx1 and p[:, 1].min() >= cy0 and p[:, 1].max() <= cy1
+                  for p in care]
+        if not care or any(inside):
+            x0, x1, y0, y1 = cx0, cx1, cy0, cy1
+            break
+    out_polys, out_ignore = [], []
+    for p, ig in zip(polygons, ignore):
+        if p[:, 0].max() <= x0 or p[:, 0].min() >= x1 or p[:, 1].max() <= y0 or p[:, 1].min() >= y1:
+            continue  # wholly outside
+        out_polys.append((p - np.float32([x0, y0])).astype(np.float32))
+        out_ignore.append(bool(ig))
+    return image[y0:y1, x0:x1].copy(), out_polys, out_ignore
+
+
+def colour_jitter(image, rng, brightness=32.0, contrast=0.3, saturation=0.3, hue_degrees=10.0):
+    img = image.astype(np.float32)
+    alpha = 1.0 + float(rng.uniform(-contrast, contrast))
+    beta = float(rng.uniform(-brightness, brightness))
+    mean = img.mean()
+    img = (img - mean) * alpha + mean + beta
+    hsv = cv2.cvtColor(np.clip(img, 0, 255).astype(np.uint8), cv2.COLOR_BGR2HSV).astype(np.float32)
+    hsv[..., 1] *= 1.0 + float(rng.uniform(-saturation, saturation))
+    hsv[..., 0] = (hsv[..., 0] + float(rng.uniform(-hue_degrees, hue_degrees)) / 2.0) % 180.0  # OpenCV hue = deg/2
+    hsv = np.clip(hsv, 0, [179, 255, 255]).astype(np.uint8)
+    return cv2.cvtColor(hsv, cv2.COLOR_HSV2BGR)
+
+
+def random_blur(image, rng, max_sigma=1.5):
+    sigma = float(rng.uniform(0.3, max_sigma))
+    return cv2.GaussianBlur(image, (0, 0), sigma)
+
+
+@dataclass
+class Augmenter:
+    """The training augmentation; probabilities of 0 switch a step off."""
+    scale_range: tuple = (0.5, 1.5)
+    rotate_prob: float = 0.5
+    max_degrees: float = 15.0
+    crop_prob: float = 0.7
+    crop_min_fraction: float = 0.4
+    jitter_prob: float = 0.8
+    blur_prob: float = 0.2
+    max_blur_sigma: float = 1.5
+
+    def __call__(self, image, polygons, ignore, rng):
+        polygons = [np.asarray(p, dtype=np.float32).reshape(-1, 2) for p in polygons]
+        ignore = [bool(i) for i in ignore]
+        # the on/off decisions are drawn together first, so changing one probability does not change which
+        # other steps run for a given seed
+        do_rotate, do_crop, do_jitter, do_blur = rng.random(4) < [self.rotate_prob, self.crop_prob,
+                                                                  self.jitter_prob, self.blur_prob]
+        image, polygons = random_scale(image, polygons, rng, self.scale_range)
+        if do_rotate:
+            image, polygons = random_rotate(image, polygons, rng, self.max_degrees)
+        if do_crop:
+            image, polygons, ignore = random_crop(image, polygons, ignore, rng, self.crop_min_fraction)
+        if do_jitter:
+            image = colour_jitter(image, rng)
+        if do_blur:
+            image = random_blur(image, rng, self.max_blur_sigma)
+        return image, polygons, ignore

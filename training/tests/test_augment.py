@@ -1,0 +1,150 @@
+# This file is part of OpenCV project.
+# It is subject to the license terms in the LICENSE file found in the top-level directory
+# of this distribution and at http://opencv.org/license.html.
+"""Augmentation and the training Dataset: polygons stay on the pixels they describe, the crop never cuts a
+care instance, randomness comes only from the seed, samples have the documented shapes."""
+import os
+
+import cv2
+import numpy as np
+import pytest
+
+from training.atrr.data import augment
+from training.atrr.data.dataset import STRIDE, TextDataset, collate, split_train_val
+from training.atrr.data.readers import TextRecord, read_uniform_split
+
+DATA = os.path.join(os.path.dirname(__file__), "data")
+GEOMETRY_ONLY = augment.Augmenter(rotate_prob=1.0, crop_prob=1.0, jitter_prob=0.0, blur_prob=0.0)
+
+
+def polygon_mask(shape, polygons):
+    mask = np.zeros(shape[:2], np.uint8)
+    for p in polygons:
+        cv2.fillPoly(mask, [np.round(np.asarray(p) * 8).astype(np.int32)], 1, shift=3)  # sub-pixel accurate
+    return mask
+
+
+def scene(rng, n=4, size=(300, 400)):
+    """Blank image with n filled, non-overlapping quadrilaterals drawn in white; returns image, polygons."""
+    h, w = size
+    image = np.zeros((h, w, 3), np.uint8)
+    polygons = []
+    for i in range(n):
+        x0 = 20 + i * (w - 40) / n
+        y0 = float(rng.uniform(20, h - 80))
+        p = np.float32([[x0, y0], [x0 + 60, y0 + 8], [x0 + 58, y0 + 40], [x0 + 2, y0 + 34]])
+        polygons.append(p)
+    image[polygon_mask(image.shape, polygons) > 0] = 255
+    return image, polygons
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_polygons_follow_the_pixels(seed):
+    rng = np.random.default_rng(seed)
+    image, polygons = scene(rng)
+    out, out_polys, out_ignore = GEOMETRY_ONLY(image, polygons, [False] * len(polygons), np.random.default_rng(seed))
+    assert out_polys, "the crop keeps at least one care instance"
+    drawn = out[..., 0] > 127
+    expected = polygon_mask(out.shape, out_polys) > 0
+    iou = np.logical_and(drawn, expected).sum() / np.logical_or(drawn, expected).sum()
+    assert iou > 0.9
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_crop_never_cuts_a_care_instance(seed):
+    rng = np.random.default_rng(100 + seed)
+    h, w = 200, 300
+    polygons, ignore = [], []
+    for _ in range(8):
+        x, y = rng.uniform(0, w - 50), rng.uniform(0, h - 20)
+        polygons.append(np.float32([[x, y], [x + 50, y], [x + 50, y + 20], [x, y + 20]]))
+        ignore.append(bool(rng.random() < 0.3))
+    img = np.zeros((h, w, 3), np.uint8)
+    out, polys, ig = augment.random_crop(img, polygons, ignore, np.random.default_rng(seed), min_fraction=0.3)
+    oh, ow = out.shape[:2]
+    for p, flag in zip(polys, ig):
+        if not flag:
+            assert p[:, 0].min() >= 0 and p[:, 1].min() >= 0 and p[:, 0].max() <= ow and p[:, 1].max() <= oh
+            # a kept care instance is a translated copy: same size as drawn
+            assert p[:, 0].ptp() == pytest.approx(50, abs=1e-4) and p[:, 1].ptp() == pytest.approx(20, abs=1e-4)
+    if not all(ignore):
+        assert not all(ig), "a crop keeps some care text when the image has any"
+
+
+def test_rotation_matrix_keeps_the_whole_image():
+    m, (nw, nh) = augment.rotation_matrix(200, 100, 90)
+    corners = augment.transform_polygons([np.float32([[0, 0], [200, 0], [200, 100], [0, 100]])], m)[0]
+    assert (nw, nh) == (100, 200)
+    np.testing.assert_allclose(corners.min(axis=0), [0, 0], atol=1e-4)
+    np.testing.assert_allclose(corners.max(axis=0), [100, 200], atol=1e-4)
+
+
+def test_same_generator_seed_same_result():
+    image, polygons = scene(np.random.default_rng(0))
+    image[..., 1] = 90  # something for the colour jitter to change
+    aug = augment.Augmenter(rotate_prob=1.0, crop_prob=1.0, jitter_prob=1.0, blur_prob=1.0)
+    a = aug(image, polygons, [False] * 4, np.random.default_rng(7))
+    b = aug(image, polygons, [False] * 4, np.random.default_rng(7))
+    c = aug(image, polygons, [False] * 4, np.random.default_rng(8))
+    np.testing.assert_array_equal(a[0], b[0])
+    for p, q in zip(a[1], b[1]):
+        np.testing.assert_array_equal(p, q)
+    assert a[0].shape != c[0].shape or not np.array_equal(a[0], c[0])
+
+
+def test_colour_jitter_and_blur_keep_shape_and_type():
+    image = np.random.default_rng(1).integers(0, 256, (40, 50, 3), dtype=np.uint8)
+    rng = np.random.default_rng(2)
+    for out in (augment.colour_jitter(image, rng), augment.random_blur(image, rng)):
+        assert out.shape == image.shape and out.dtype == np.uint8
+        assert not np.array_equal(out, image)
+
+
+def uniform_records():
+    return read_uniform_split(os.path.join(DATA, "uniform"))
+
+
+def test_dataset_sample_layout():
+    ds = TextDataset(uniform_records(), size=128, augmenter=augment.Augmenter(), seed=3)
+    sample = ds[0]
+    h, w = sample["image"].shape[:2]
+    assert sample["image"].dtype == np.uint8 and sample["image"].shape[2] == 3
+    assert h % STRIDE == 0 and w % STRIDE == 0 and max(h, w) == 128
+    assert len(sample["polygons"]) == len(sample["pairs"]) == len(sample["ignore"])
+    assert sample["ignore"].dtype == bool
+    for pairs, ignored in zip(sample["pairs"], sample["ignore"]):
+        assert pairs.dtype == np.float32 and pairs.shape[1] == 4
+        assert (pairs.shape[0] == 0) if ignored else (pairs.shape[0] >= 2)
+    np.testing.assert_array_equal(ds[0]["image"], sample["image"])  # reproducible per index
+    ds.set_epoch(1)
+    assert not np.array_equal(ds[0]["image"], sample["image"]) or ds[0]["image"].shape != sample["image"].shape
+
+
+def test_dataset_without_augmentation_scales_polygons():
+    ds = TextDataset(uniform_records(), size=240)  # 120x60 image -> 240x128 (60*2 = 120, rounded to 128)
+    sample = ds[0]
+    assert sample["image"].shape[:2] == (128, 240)
+    np.testing.assert_allclose(sample["polygons"][0], [[20, 10 * 128 / 60], [120, 10 * 128 / 60],
+                                                       [120, 30 * 128 / 60], [20, 30 * 128 / 60]], rtol=1e-5)
+    np.testing.assert_allclose(sample["pairs"][0], [[20, 10 * 128 / 60, 20, 30 * 128 / 60],
+                                                    [120, 10 * 128 / 60, 120, 30 * 128 / 60]], rtol=1e-5)
+    assert sample["ignore"].tolist() == [False, True, False, False, False]
+    assert collate([sample, sample]) == [sample, sample]
+
+
+def test_mixing_ratio():
+    real, synthetic = uniform_records(), [TextRecord(os.path.join(DATA, "uniform", "images", "sample_1.png"))]
+    ds = TextDataset([(real, 0.25), (synthetic, 0.75)], size=64, length=400)
+    picks = [len(ds[i]["polygons"]) == 0 for i in range(len(ds))]  # the synthetic stand-in has no polygons
+    assert 0.65 < np.mean(picks) < 0.85
+
+
+def test_split_train_val():
+    records = [TextRecord("img_%d.jpg" % i) for i in range(50)]
+    train, val = split_train_val(records, 0.2, seed=1)
+    assert len(val) == 10 and len(train) == 40
+    assert {r.image_path for r in train}.isdisjoint(r.image_path for r in val)
+    again_train, again_val = split_train_val(records, 0.2, seed=1)
+    assert [r.image_path for r in again_val] == [r.image_path for r in val]
+    _, other_val = split_train_val(records, 0.2, seed=2)
+    assert [r.image_path for r in other_val] != [r.image_path for r in val]

@@ -1,0 +1,176 @@
+# This file is part of OpenCV project.
+# It is subject to the license terms in the LICENSE file found in the top-level directory
+# of this distribution and at http://opencv.org/license.html.
+"""The PyTorch model: shapes, custom-op Functions against the training paths and against hand-worked
+cases of doc/model_format.md, targets with ### regions, and a short training run whose loss goes down."""
+import math
+
+import numpy as np
+import pytest
+import torch
+from torchvision.ops import roi_align
+
+from training.atrr import ops, targets
+from training.atrr.anchors import anchor_shapes, grid_anchors
+from training.atrr.config import ModelConfig
+from training.atrr.model import ATRR, SEBlock, collate_images, pairs_to_polygon, polygon_nms
+from conftest import rectangle_sample
+
+
+def tiny_config(**kw):
+    base = dict(width_mult=0.125, post_nms_top_n=16, max_steps=4, fc_dim=64, lstm_hidden=32)
+    base.update(kw)
+    return ModelConfig(**base)
+
+
+def test_backbone_widths_and_stride():
+    model = ATRR(ModelConfig(width_mult=0.25))
+    convs = [m for m in model.backbone.modules() if isinstance(m, torch.nn.Conv2d)]
+    assert [c.out_channels for c in convs] == [16, 16, 32, 32, 64, 64, 64, 128, 128, 128, 128, 128, 128]
+    squeeze = [m.w1.shape for m in model.backbone.modules() if hasattr(m, "w1")]
+    assert squeeze == [(1, 16), (2, 32), (4, 64), (8, 128), (8, 128)]  # max(1, C // 16)
+    assert min(c.out_channels for c in ATRR(ModelConfig(width_mult=0.01)).backbone.modules()
+               if isinstance(c, torch.nn.Conv2d)) == 8
+    feat, cls, deltas = model.rpn(torch.zeros(2, 3, 96, 160))
+    assert feat.shape == (2, 128, 6, 10)
+    assert cls.shape == (2, 18, 6, 10) and deltas.shape == (2, 72, 6, 10)
+
+
+def test_preprocess_is_mean_std_in_bgr():
+    cfg = ModelConfig(mean=[10.0, 20.0, 30.0], std=[2.0, 4.0, 5.0])
+    pix = torch.tensor([50.0, 60.0, 80.0]).view(1, 3, 1, 1)
+    out = ATRR(cfg).preprocess(pix).flatten().tolist()
+    assert out == pytest.approx([20.0, 10.0, 10.0])  # (50-10)/2, (60-20)/4, (80-30)/5
+
+
+def test_graph_output_shapes():
+    cfg = tiny_config()
+    model = ATRR(cfg).eval()
+    with torch.no_grad():
+        rois, rpn_scores, text_scores, box_deltas, pairs, num_pairs = model(torch.rand(1, 3, 64, 96) * 255)
+    assert rois.shape == (16, 5) and rpn_scores.shape == (16, 1) and text_scores.shape == (16, 1)
+    assert box_deltas.shape == (16, 4) and pairs.shape == (16, 4, 4) and num_pairs.shape == (16, 1)
+
+
+def test_se_block_function_equals_torch_path():
+    torch.manual_seed(3)
+    x = torch.randn(2, 32, 5, 7)
+    block = SEBlock(32, 16)
+    plain = block(x)
+    with ops.contract_mode():
+        fused = block(x)
+    # and a hand computation of the contract formula
+    s = x.mean(dim=(2, 3))
+    e = torch.sigmoid(torch.relu(s @ block.w1.t()) @ block.w2.t())
+    assert torch.allclose(plain, fused, atol=1e-6)
+    assert torch.allclose(fused, x * e[:, :, None, None], atol=1e-6)
+    assert not torch.allclose(fused, x)  # the block does scale
+
+
+def test_roi_align_padding_rows_are_zero():
+    x = torch.rand(1, 3, 8, 8)
+    rois = torch.tensor([[0.0, 8.0, 8.0, 64.0, 40.0], [-1.0, 0.0, 0.0, 0.0, 0.0]])
+    y = ops.roi_align_contract(x, rois, 2, 3, 1.0 / 16, 2)
+    ref = roi_align(x, rois[:1], (2, 3), 1.0 / 16, 2, aligned=True)
+    assert torch.equal(y[0], ref[0]) and float(y[1].abs().sum()) == 0.0
+
+
+def test_anchor_layout_matches_contract():
+    sizes, ratios = [16.0, 32.0], [1.0, 4.0]
+    wh = anchor_shapes(sizes, ratios)
+    assert wh[3] == pytest.approx([64.0, 16.0])  # a = i_ratio * 2 + i_size = 1 * 2 + 1: size 32, ratio 4
+    boxes = grid_anchors(2, 3, 16, sizes, ratios)
+    # flat index (a*Hf + y)*Wf + x: anchor 1 at (y=1, x=2) is centred at (40, 24), 32x32
+    assert boxes[(1 * 2 + 1) * 3 + 2].tolist() == pytest.approx([24.0, 8.0, 56.0, 40.0])
+
+
+def test_text_proposal_order_ties_nms_and_padding():
+    # One anchor shape (16x16), a 1x3 feature map, zero deltas: boxes are the anchors themselves.
+    scores = torch.tensor([[[0.5, 0.9, 0.5]]])
+    deltas = torch.zeros(4, 1, 3)
+    rois, s = ops.propose(scores, deltas, 16, 48, 16, [16.0], [1.0], pre_nms_top_n=10, post_nms_top_n=4,
+                          nms_threshold=0.5, min_size=1.0)
+    # order: 0.9 (x=1), then the tie 0.5 by lower flat index (x=0 before x=2); disjoint boxes, none suppressed
+    assert rois.tolist() == [[0, 16, 0, 32, 16], [0, 0, 0, 16, 16], [0, 32, 0, 48, 16], [-1, 0, 0, 0, 0]]
+    assert s.flatten().tolist() == pytest.approx([0.9, 0.5, 0.5, 0.0])
+    # dx = 0.5 moves the middle box half a width right: IoU with the x=2 box is 8*16/(2*256-128) = 1/3
+    deltas[0, 0, 1] = 0.5
+    rois, _ = ops.propose(scores, deltas, 16, 48, 16, [16.0], [1.0], 10, 4, 0.3, 1.0)
+    assert rois[:, 0].tolist() == [0, 0, -1, -1] and rois[0, 1:].tolist() == [24, 0, 40, 16]
+
+
+def test_point_pair_decoder_early_stop_and_skip():
+    # Hd = 1 with zero recurrent/input weights: h_t = sigmoid(b_o) * tanh(c_t), c_t grows each step.
+    w_ih, w_hh = torch.zeros(4, 2), torch.zeros(4, 1)
+    bias = torch.tensor([10.0, 10.0, 10.0, 10.0])  # i = f = o ~ 1, g ~ 1: c_t ~ t + 1
+    w_out = torch.tensor([[0.0], [0.0], [1.0], [1.0], [20.0]])
+    b_out = torch.tensor([0.0, 0.0, 0.0, 0.0, -20.0 * math.tanh(2.5)])  # stop once tanh(c_t) > tanh(2.5): t >= 2
+    feats = torch.zeros(3, 2)
+    scores = torch.tensor([[0.9], [0.2], [0.9]])
+    rois = torch.tensor([[0.0, 10.0, 20.0, 50.0, 40.0], [0.0, 0, 0, 10, 10], [-1.0, 0, 0, 0, 0]])
+    pairs, count = ops.decode_point_pairs(feats, scores, rois, w_ih, w_hh, bias, w_out, b_out, max_steps=5,
+                                          min_steps=2, score_threshold=0.5, stop_threshold=0.5)
+    assert count.flatten().tolist() == [3.0, 0.0, 0.0]
+    sig = 1.0 / (1.0 + math.exp(-10.0))
+    c = 0.0
+    for t in range(3):
+        c = sig * c + sig * math.tanh(10.0)
+        h = sig * math.tanh(c)  # u_bottom = v_bottom = h; x = x1 + u * 40, y = y1 + v * 20
+        assert pairs[0, t].tolist() == pytest.approx([10.0, 20.0, 10.0 + 40.0 * h, 20.0 + 20.0 * h], abs=1e-4)
+    assert float(pairs[0, 3:].abs().sum()) == 0.0 and float(pairs[1:].abs().sum()) == 0.0
+
+
+def test_targets_ignore_regions_are_neither_positive_nor_negative():
+    cfg = tiny_config()
+    sample = {"image": np.zeros((64, 128, 3), np.uint8),
+              "polygons": [np.array([[8, 8], [72, 8], [72, 24], [8, 24]], np.float32),
+                           np.array([[80, 40], [120, 40], [120, 56], [80, 56]], np.float32)],
+              "ignore": [False, True],
+              "pairs": [np.array([[8, 8, 8, 24], [72, 8, 72, 24]], np.float32),
+                        np.array([[80, 40, 80, 56], [120, 40, 120, 56]], np.float32)]}
+    gt = targets.GroundTruth.from_sample(sample, "cpu")
+    assert gt.boxes.tolist() == [[8, 8, 72, 24]] and gt.ignore_boxes.tolist() == [[80, 40, 120, 56]]
+    boxes = torch.tensor([[8.0, 8, 72, 24], [82.0, 42, 118, 54], [0.0, 40, 30, 60]])
+    labels, matched = targets.label_boxes(boxes, gt, 0.5, 0.4, cfg.ignore_ioa, False)
+    assert labels.tolist() == [targets.POSITIVE, targets.IGNORED, targets.NEGATIVE]
+    rois, t = targets.sample_rois([torch.tensor([[0.0, 82, 42, 118, 54], [0.0, 0, 40, 30, 60]])], [gt], cfg)
+    # the GT box is added as a RoI (positive, pairs relative to itself); the ### RoI is not sampled
+    assert rois[:, 1:].tolist() == [[0, 40, 30, 60], [8, 8, 72, 24]]
+    assert t.labels.tolist() == [0, 1] and t.pair_count.tolist() == [0, 2]
+    assert t.pair_uv[1, :2].tolist() == [[0, 0, 0, 1], [1, 0, 1, 1]]
+
+
+def test_polygon_order_and_nms():
+    pairs = np.array([[0, 0, 0, 10], [20, 0, 20, 10], [40, 0, 40, 10]], np.float32)
+    assert pairs_to_polygon(pairs).tolist() == [[0, 0], [20, 0], [40, 0], [40, 10], [20, 10], [0, 10]]
+    a = pairs_to_polygon(pairs)
+    assert polygon_nms([a, a + 1, a + 100], [0.5, 0.9, 0.7], 0.3) == [1, 2]
+
+
+@pytest.fixture
+def one_thread():
+    # On a loaded 2-core machine two intra-op threads made these tiny steps 20x slower than one.
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)
+
+
+def test_short_training_run_lowers_the_loss(one_thread):
+    rng = np.random.default_rng(0)
+    data = [rectangle_sample(rng, 96, 128, ignore_last=(i == 3)) for i in range(4)]
+    model = ATRR(tiny_config(train_post_nms_top_n=64, roi_batch_per_image=32, rpn_batch_per_image=128))
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    totals = []
+    for step in range(30):
+        batch = [data[(2 * step) % 4], data[(2 * step + 1) % 4]]
+        losses = model.forward_train(collate_images(batch), batch)
+        assert all(torch.isfinite(v) for v in losses.values()), losses
+        opt.zero_grad()
+        losses["total"].backward()
+        opt.step()
+        totals.append(float(losses["total"]))
+    first, last = np.mean(totals[:5]), np.mean(totals[-5:])
+    assert last < 0.8 * first, "loss went from %.3f to %.3f: %s" % (first, last, np.round(totals, 3))
+    polygons, scores = model.predict(data[0]["image"], (128, 96))
+    assert len(polygons) == len(scores) and all(p.shape[1] == 2 for p in polygons)
