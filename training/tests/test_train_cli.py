@@ -14,7 +14,6 @@ import math
 import os
 import subprocess
 import sys
-import textwrap
 
 import cv2
 import numpy as np
