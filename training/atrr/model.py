@@ -161,7 +161,10 @@ class ATRR(nn.Module):
         x, text_logits, box_deltas = self.head(pooled)
         out.update(losses.head_losses(text_logits, box_deltas, roi_t))
         pos = roi_t.labels == 1
-        seq = self.decode_sequence(x[pos])
+        if bool(pos.any()):
+            seq = self.decode_sequence(x[pos])
+        else:  # cuDNN's LSTM refuses an empty batch; an unused dummy row keeps the LSTM in the graph (DDP)
+            seq = self.decode_sequence(x.new_zeros(1, x.shape[1]))[:0]
         out.update(losses.pair_losses(seq, roi_t.pair_uv[pos], roi_t.pair_count[pos], cfg))
         out["total"] = sum(out.values())
         return out

@@ -37,7 +37,7 @@ def test_backbone_widths_and_stride():
 
 
 def test_preprocess_is_mean_std_in_bgr():
-    cfg = ModelConfig(mean=[10.0, 20.0, 30.0], std=[2.0, 4.0, 5.0])
+    cfg = ModelConfig(width_mult=0.125, mean=[10.0, 20.0, 30.0], std=[2.0, 4.0, 5.0])
     pix = torch.tensor([50.0, 60.0, 80.0]).view(1, 3, 1, 1)
     out = ATRR(cfg).preprocess(pix).flatten().tolist()
     assert out == pytest.approx([20.0, 10.0, 10.0])  # (50-10)/2, (60-20)/4, (80-30)/5
