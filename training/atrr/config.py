@@ -22,6 +22,9 @@ class ModelConfig:
     mean: List[float] = field(default_factory=lambda: [103.53, 116.28, 123.675])
     std: List[float] = field(default_factory=lambda: [57.375, 57.12, 58.395])
     se_reduction: int = 16
+    # BatchNorm after each backbone conv: from-scratch training converges much faster with it. At export
+    # (eval mode) torch folds each BatchNorm into its Conv, so the graph keeps only the contract's ops.
+    batch_norm: bool = True
     # --- Text-RPN (anchors measured on MSRA-TD500 train at long sides 640..960: training/atrr/anchors.py;
     # an anchor of the same centre reaches IoU >= 0.5 with 94 % of the care boxes, see doc/architecture.md) ---
     anchor_sizes: List[float] = field(default_factory=lambda: [16.0, 32.0, 64.0, 128.0, 256.0, 512.0])

@@ -50,7 +50,8 @@ class SEBlock(nn.Module):
 
 
 class SEVGG16(nn.Module):
-    """VGG16's 13 convs (widths scaled, min 8), an SE block after each stage, 4 max-pools: stride 16."""
+    """VGG16's 13 convs (widths scaled, min 8; optional BatchNorm), an SE block after each stage, 4 max-pools:
+    stride 16."""
 
     def __init__(self, cfg: ModelConfig):
         super().__init__()
@@ -60,7 +61,11 @@ class SEVGG16(nn.Module):
             layers = []
             for w in widths:
                 out_ch = cfg.scaled(w)
-                layers += [nn.Conv2d(in_ch, out_ch, 3, padding=1), nn.ReLU(inplace=True)]
+                if cfg.batch_norm:
+                    layers += [nn.Conv2d(in_ch, out_ch, 3, padding=1, bias=False), nn.BatchNorm2d(out_ch),
+                               nn.ReLU(inplace=True)]
+                else:
+                    layers += [nn.Conv2d(in_ch, out_ch, 3, padding=1), nn.ReLU(inplace=True)]
                 in_ch = out_ch
             layers.append(SEBlock(in_ch, cfg.se_reduction))
             if i < len(VGG16_STAGES) - 1:  # no pool after stage 5: stride 16

@@ -49,7 +49,13 @@ def _shapely_polygon(points):
 
 
 def polygon_iou(a, b):
-    """Intersection over union of two simple (possibly concave) polygons."""
+    """Intersection over union of two simple (possibly concave) polygons. Exact with shapely; where it is
+    missing (e.g. a GPU machine's Python) a rasterisation accurate to about 1 %, enough for the 0.93 rule."""
+    try:
+        import shapely  # noqa: F401
+    except ImportError:
+        from ..validate import polygon_iou as raster_iou
+        return raster_iou(np.asarray(a, float).reshape(-1, 2), np.asarray(b, float).reshape(-1, 2))
     pa, pb = _shapely_polygon(a), _shapely_polygon(b)
     union = pa.union(pb).area
     return pa.intersection(pb).area / union if union > 0 else 0.0
