@@ -122,7 +122,10 @@ private:
             if (p_ == end_ || !varint(key))
                 return false;
             if ((key & 7) == WIRE_GROUP_END)
-                return --groupDepth_, (key >> 3) == number;
+            {
+                --groupDepth_;
+                return (key >> 3) == number;
+            }
             if (!skipValue((int)(key & 7), (uint32_t)(key >> 3)))
                 return false;
         }
@@ -192,7 +195,7 @@ inline TensorSummary summarizeTensor(Bytes b)
                 while (!d.atEnd())
                 {
                     if (!d.varint(v))
-                        return t.malformed = true, t;
+                        { t.malformed = true; return t; }
                     t.dims.push_back((int64_t)v);
                 }
             }
@@ -216,7 +219,7 @@ inline TensorSummary summarizeTensor(Bytes b)
         {
             const int64_t n = packed ? countPackedVarints(f.bytes) : (f.wire == WIRE_VARINT ? 1 : 0);
             if (n < 0)
-                return t.malformed = true, t;
+                { t.malformed = true; return t; }
             (f.number == TENSOR_INT32_DATA ? t.int32Count : t.int64Count) += n;
             break;
         }
