@@ -7,7 +7,7 @@
 #  - In a build configured with -DADAPTIVETEXT_SANITIZE=ON the app of this build is already instrumented:
 #    the entry runs it (seconds; no second build).
 #  - Otherwise the entry exists only with -DADAPTIVETEXT_SANITIZER_TEST=ON, and it builds the project a
-#    second time with the sanitizers into <build>/sanitize first (about 10 minutes on 2 shared cores).
+#    second time with the sanitizers into <build>/sanitize first (19 minutes measured on 2 shared cores).
 option(ADAPTIVETEXT_SANITIZER_TEST "Add the ctest entry that builds the project with ASan+UBSan and runs the app" OFF)
 
 if(ADAPTIVETEXT_SANITIZE)

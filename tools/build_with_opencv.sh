@@ -99,7 +99,7 @@ else
 fi
 
 # --- 3. Build ---
-step "building with ninja -j$JOBS (first build: about 5 min on 2 free cores)"
+step "building with ninja -j$JOBS (first build: about 12 min on 2 free cores)"
 ninja -C "$BUILD_DIR" -j"$JOBS" >>"$LOG" 2>&1 || fail "ninja"
 
 so="$(ls "$BUILD_DIR"/lib/python3/cv2*.so 2>/dev/null | head -n 1)"

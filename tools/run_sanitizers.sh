@@ -43,15 +43,19 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 
 OUT="$BUILD/sanitizer_run"
 rm -rf "$OUT" && mkdir -p "$OUT/pred"
-# The test image of the tiny detector (tools/testdata/gen_tiny_detector.py), as the PNG the app reads.
-/usr/bin/python3 - "$REPO/test/data/tiny_detector.image.npy" "$OUT/tiny_detector.png" <<'EOF'
+# The test image of the tiny detector (tools/testdata/gen_tiny_detector.py), as the PNG the app reads, and
+# the number of detections the generator's NumPy/PyTorch reference expects at the app's default thresholds.
+EXPECTED=$(/usr/bin/python3 - "$REPO/test/data" "$OUT/tiny_detector.png" <<'EOF'
+import os
 import sys
 import cv2
 import numpy as np
-img = np.load(sys.argv[1]).astype(np.uint8)
+img = np.load(os.path.join(sys.argv[1], "tiny_detector.image.npy")).astype(np.uint8)
 assert img.ndim == 3 and img.shape[2] == 3, img.shape
 assert cv2.imwrite(sys.argv[2], img)
+print(len(np.load(os.path.join(sys.argv[1], "tiny_detector.scores.npy"))))
 EOF
+)
 
 # Reports go to the log, which is checked too (belt and braces: a report must not pass with exit code 0).
 check_log() {
@@ -71,8 +75,9 @@ set -e
 cat "$LOG"
 [ $rc -eq 0 ] || { echo "run_sanitizers: the app exited with $rc" >&2; exit 1; }
 check_log "$LOG"
-[ -s "$OUT/pred/tiny_detector.txt" ] || { echo "run_sanitizers: the app wrote no detections" >&2; exit 1; }
-echo "detections: $(wc -l <"$OUT/pred/tiny_detector.txt") polygons in $OUT/pred/tiny_detector.txt"
+FOUND=$(wc -l <"$OUT/pred/tiny_detector.txt" 2>/dev/null || echo none)
+echo "detections: $FOUND polygons in $OUT/pred/tiny_detector.txt (reference: $EXPECTED)"
+[ "$FOUND" = "$EXPECTED" ] || { echo "run_sanitizers: expected $EXPECTED detections" >&2; exit 1; }
 
 if [ $RUN_TESTS = 1 ]; then
     step "Boost suites${TEST_FILTER:+ ($TEST_FILTER)} under the sanitizers"
