@@ -7,6 +7,7 @@
 // "Can't create layer ... of type ...", an assertion on model_proto.has_graph()) name neither the cause
 // nor the fix; see doc/opencv_observations.md for the exact texts they are recognised by.
 #include "precomp.hpp"
+#include "onnx_payload_check.hpp"
 
 #include <opencv2/core/utils/filesystem.hpp>
 
@@ -127,6 +128,7 @@ dnn::Net readModel(const String& model)
                  format("adaptivetext::readModel: model file '%s' does not exist%s; pass the path of an "
                         "adaptivetext .onnx model", model.c_str(),
                         utils::fs::isDirectory(model) ? " (it is a directory)" : ""));
+    detail::checkTensorPayloadsOfFile(model);  // OpenCV 4.6 over-reads short tensors (doc/fuzzing.md)
     return importChecked([&model]() { return dnn::readNetFromONNX(model); }, "model file '" + model + "'");
 }
 
@@ -136,6 +138,7 @@ dnn::Net readModelFromBuffer(const std::vector<uchar>& buffer)
     if (buffer.empty())
         CV_Error(Error::StsBadArg, "adaptivetext::readModelFromBuffer: the buffer is empty; pass the bytes of an "
                                    "adaptivetext .onnx file");
+    detail::checkTensorPayloads(buffer, format("model buffer of %zu bytes", buffer.size()));
     return importChecked([&buffer]() { return dnn::readNetFromONNX(buffer); },
                          format("model buffer of %zu bytes", buffer.size()));
 }

@@ -1,0 +1,36 @@
+// This file is part of OpenCV project.
+// It is subject to the license terms in the LICENSE file found in the top-level directory
+// of this distribution and at http://opencv.org/license.html.
+
+// Pre-validation of ONNX bytes against the tensor payload over-read of OpenCV 4.6's importer
+// (doc/fuzzing.md, finding 1): getMatFromTensor() sizes a Mat from TensorProto.dims and copies that many
+// elements out of raw_data (or float_data, ...) without checking that the payload holds them, so a file
+// whose dims claim more than its payload makes readNetFromONNX read past a heap buffer. Upstream fixed it
+// long after 4.6 (opencv/opencv PR 29314). readModel / readModelFromBuffer run this check first.
+#ifndef OPENCV_ADAPTIVETEXT_ONNX_PAYLOAD_CHECK_HPP
+#define OPENCV_ADAPTIVETEXT_ONNX_PAYLOAD_CHECK_HPP
+
+#include "precomp.hpp"
+
+namespace cv {
+namespace adaptivetext {
+namespace detail {
+
+/** What is wrong with the first tensor (graph initializer or node attribute, in nested graphs too) whose
+ *  payload holds fewer elements than its dims declare, or whose dims are outside 0..INT_MAX; empty when
+ *  OpenCV 4.6 can import the bytes without that over-read. Malformed protobuf passes: the importer's
+ *  parser refuses it before any tensor is read. */
+std::string findShortTensorPayload(const uchar* data, size_t size);
+
+/** Throws cv::Exception(Error::StsUnsupportedFormat) naming `source` and the tensor when
+ *  findShortTensorPayload() finds one. */
+void checkTensorPayloads(const std::vector<uchar>& bytes, const std::string& source);
+
+/** The same for a model file (read into memory; the caller checked that it exists). */
+void checkTensorPayloadsOfFile(const String& path);
+
+}  // namespace detail
+}  // namespace adaptivetext
+}  // namespace cv
+
+#endif
