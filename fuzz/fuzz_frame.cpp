@@ -19,9 +19,8 @@
 //   [10] bit 0: frame is a non-continuous view into a wider Mat; bit 1: call detectTextRectangles
 //   [11..] pixel bytes, repeated to fill the frame (zeros when there are none)
 //
-// ADAPTIVETEXT_FUZZ_SKIP_KNOWN=1 skips the inputs of the known finding 3 of doc/fuzzing.md (the short-side
-// policy on a strip asks for a network input of millions of pixels per side: out of memory), so that a run
-// can look for new findings until the detector caps the network input size.
+// Finding 3 of doc/fuzzing.md (the short-side policy on a strip asked for a network input of millions of
+// pixels per side) is fixed by the detector's cap of the input's long side, so no input is skipped here.
 #include <opencv2/adaptivetext.hpp>
 #include <opencv2/core/utils/logger.hpp>
 
@@ -103,19 +102,6 @@ cv::Mat makeFrame(const FuzzCase& c, const uint8_t* pixels, size_t count)
     return frame;
 }
 
-// Finding 3: the short side scaled to sideLength makes the long side sideLength * aspect ratio.
-bool hitsKnownFinding(const FuzzCase& c)
-{
-    static const bool skip = [] {
-        const char* v = std::getenv("ADAPTIVETEXT_FUZZ_SKIP_KNOWN");
-        return v && std::string(v) == "1";
-    }();
-    if (!skip || c.policy != cv::AdaptiveTextDetector::INPUT_SIZE_SHORT_SIDE || c.size.empty())
-        return false;
-    const double aspect = (double)std::max(c.size.width, c.size.height) / std::min(c.size.width, c.size.height);
-    return c.sideLength * aspect > 4096;
-}
-
 cv::AdaptiveTextDetector& detector()
 {
     static const cv::Ptr<cv::AdaptiveTextDetector> instance =
@@ -186,8 +172,6 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/)
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
     const FuzzCase c = parseHeader(data, size);
-    if (hitsKnownFinding(c))
-        return -1;  // kept out of the corpus
     const uint8_t* pixels = size > kHeaderSize ? data + kHeaderSize : nullptr;
     const size_t pixelCount = size > kHeaderSize ? size - kHeaderSize : 0;
     try

@@ -7,17 +7,11 @@
 // frame (returning polygons that keep the header's promises) or throw a cv::Exception. Anything else (a
 // crash, a sanitizer report, a leak, another exception type, a broken promise) stops the fuzzer.
 //
-// ADAPTIVETEXT_FUZZ_SKIP_KNOWN=1 skips the inputs that hit the known over-read of OpenCV 4.6's ONNX
-// importer (onnx_payload_check.hpp, doc/fuzzing.md finding 1) and tolerates finding 2 (a model whose
-// weights overflow to NaN yields vertices at INT_MIN, cvRound(NaN)), so that a run can look for new
-// findings; without it the fuzzer stops at these within seconds until the module defends against them.
-#include "onnx_payload_check.hpp"
-
+// Findings 1 and 2 of doc/fuzzing.md (OpenCV 4.6's tensor payload over-read, NaN vertices) are fixed in the
+// module (src/onnx_payload_check.cpp, src/postprocess.cpp), so no input is skipped or tolerated here.
 #include <opencv2/adaptivetext.hpp>
 #include <opencv2/core/utils/logger.hpp>
 
-#include <climits>
-#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -47,15 +41,6 @@ const cv::Mat& probeFrame()
     return frame;
 }
 
-bool skipKnownFindings()
-{
-    static const bool skip = [] {
-        const char* v = std::getenv("ADAPTIVETEXT_FUZZ_SKIP_KNOWN");
-        return v && std::string(v) == "1";
-    }();
-    return skip;
-}
-
 // The promises of detector.hpp: one score per polygon, vertices clipped to the frame, 2n vertices (n >= 2),
 // scores in descending order.
 void checkDetections(const std::vector<std::vector<cv::Point> >& polygons, const std::vector<float>& scores,
@@ -69,12 +54,10 @@ void checkDetections(const std::vector<std::vector<cv::Point> >& polygons, const
         if (poly.size() < 4 || poly.size() % 2 != 0)
             fail("broken promise", cv::format("polygon %zu has %zu vertices (expected 2n, n >= 2)", i, poly.size()));
         for (const cv::Point& p : poly)
-            if (skipKnownFindings() && (p.x == INT_MIN || p.y == INT_MIN))
-                return;  // finding 2: a NaN coordinate rounded
-            else if (p.x < 0 || p.y < 0 || p.x >= frameSize.width || p.y >= frameSize.height)
+            if (p.x < 0 || p.y < 0 || p.x >= frameSize.width || p.y >= frameSize.height)
                 fail("broken promise", cv::format("polygon %zu has vertex (%d, %d) outside the %dx%d frame", i,
                                                   p.x, p.y, frameSize.width, frameSize.height));
-        if (i > 0 && !(scores[i] <= scores[i - 1]) && !(skipKnownFindings() && std::isnan(scores[i])))
+        if (i > 0 && !(scores[i] <= scores[i - 1]))
             fail("broken promise", cv::format("scores not descending: %g after %g", scores[i], scores[i - 1]));
     }
 }
@@ -113,9 +96,6 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/)
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
-    // -1: libFuzzer keeps the input out of the corpus, so skipped inputs do not steer the run.
-    if (skipKnownFindings() && !adaptivetext_fuzz::findShortTensorPayload(data, size).empty())
-        return -1;
     try
     {
         const std::vector<uchar> bytes(data, data + size);

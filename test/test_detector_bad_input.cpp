@@ -10,10 +10,15 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <functional>
 #include <iterator>
+
+#ifdef __linux__
+#include <sys/resource.h>
+#endif
 
 namespace {
 
@@ -60,6 +65,17 @@ void checkInside(const std::vector<std::vector<cv::Point> >& polys, const cv::Si
     for (const std::vector<cv::Point>& p : polys)
         for (const cv::Point& v : p)
             BOOST_CHECK(v.x >= 0 && v.y >= 0 && v.x < size.width && v.y < size.height);
+}
+
+// Peak resident memory of this process so far, in MB; -1 where getrusage does not report it.
+double peakRssMb()
+{
+#ifdef __linux__
+    struct rusage usage;
+    if (getrusage(RUSAGE_SELF, &usage) == 0)
+        return usage.ru_maxrss / 1024.0;  // kilobytes on Linux
+#endif
+    return -1;
 }
 
 }  // namespace
@@ -152,6 +168,81 @@ BOOST_AUTO_TEST_CASE(bad_sizes_and_policies_at_create_and_set)
               "INPUT_SIZE_SHORT_SIDE or INPUT_SIZE_LONG_SIDE");
     CHECK_HAS(errorOf([&] { det->setInputSizePolicy(cv::AdaptiveTextDetector::INPUT_SIZE_SHORT_SIDE, 8); }),
               "at least the network stride");
+}
+
+BOOST_AUTO_TEST_CASE(side_lengths_and_fixed_sizes_are_bounded)
+{
+    auto det = tinyDetector();
+    CHECK_HAS(errorOf([&] { det->setInputSizePolicy(cv::AdaptiveTextDetector::INPUT_SIZE_LONG_SIDE, 1000000); }),
+              "side length must be at most");
+    CHECK_HAS(errorOf([&] { det->setInputSizePolicy(cv::AdaptiveTextDetector::INPUT_SIZE_SHORT_SIDE, 4097); }),
+              "side length must be at most");
+    CHECK_HAS(errorOf([&] { det->setInputSize(cv::Size(16, 5000)); }), "longer than the largest network input");
+    // The limits themselves are accepted.
+    BOOST_CHECK_NO_THROW(det->setInputSizePolicy(cv::AdaptiveTextDetector::INPUT_SIZE_SHORT_SIDE, 4096));
+    BOOST_CHECK_EQUAL(det->getSideLength(), 4096);
+    BOOST_CHECK_NO_THROW(det->setInputSize(cv::Size(4096, 16)));
+}
+
+BOOST_AUTO_TEST_CASE(short_side_policy_on_a_strip_is_capped)
+{
+    // doc/fuzzing.md, finding 3: short side 1 scaled to 256 made the long side 4095 * 256 = 1048320, a
+    // 1048320x256 input and a 3.2 GB blob. With the long side capped at 4096 the input is 4096x16 (0.8 MB).
+    auto det = tinyDetector();
+    det->setInputSizePolicy(cv::AdaptiveTextDetector::INPUT_SIZE_SHORT_SIDE, 256);
+    const cv::Mat strip(1, 4095, CV_8UC1, cv::Scalar(128));
+    const double rssBefore = peakRssMb();
+    std::vector<std::vector<cv::Point> > polys;
+    std::vector<float> scores;
+    BOOST_CHECK_NO_THROW(det->detect(strip, polys, scores));
+    checkInside(polys, strip.size());
+    BOOST_CHECK_EQUAL(polys.size(), scores.size());
+    // The uncapped blob alone would raise the peak by over 3000 MB.
+    if (rssBefore >= 0)
+        BOOST_CHECK_LT(peakRssMb() - rssBefore, 1000.0);
+    // The same strip standing upright.
+    BOOST_CHECK_NO_THROW(det->detect(strip.t(), polys, scores));
+    checkInside(polys, cv::Size(1, 4095));
+}
+
+BOOST_AUTO_TEST_CASE(model_with_non_finite_outputs_gives_no_polygon_outside_the_frame)
+{
+    // doc/fuzzing.md, finding 2: tiny_detector.onnx with rpn_w set to about -3.3e38 and one w_hh weight
+    // changed (the fuzzer's reproducer, copied). Its outputs overflow to inf/NaN, which once gave vertices
+    // at INT_MIN. The frame and input size are those of the fuzzer's run.
+    const std::string model = dataPath("tiny_detector_nan_outputs.onnx");
+    cv::Mat frame(40, 56, CV_8UC3);
+    cv::RNG rng(20190616);
+    rng.fill(frame, cv::RNG::UNIFORM, 0, 256);
+
+    // Precondition: the network really produces non-finite values, so the test exercises the drop.
+    cv::dnn::Net net = cv::adaptivetext::readModel(model);
+    cv::Mat blob = cv::dnn::blobFromImage(frame, 1.0, cv::Size(48, 32), cv::Scalar(), false, false, CV_32F);
+    net.setInput(blob, "image");
+    std::vector<cv::Mat> outs;
+    const std::vector<cv::String> names = { "text_scores", "pairs", "num_pairs" };
+    net.forward(outs, names);
+    int nonFinite = 0;
+    for (const cv::Mat& m : outs)
+        for (size_t i = 0; i < m.total(); ++i)
+            nonFinite += std::isfinite(m.ptr<float>()[i]) ? 0 : 1;
+    BOOST_REQUIRE_GT(nonFinite, 0);
+
+    auto det = cv::AdaptiveTextDetector::create(model, cv::Size(48, 32));
+    for (float threshold : { 0.5f, -1.0f })  // -1: every decoded RoI passes the score test
+    {
+        det->setScoreThreshold(threshold);
+        std::vector<std::vector<cv::Point> > polys;
+        std::vector<float> scores;
+        BOOST_CHECK_NO_THROW(det->detect(frame, polys, scores));
+        BOOST_CHECK_EQUAL(polys.size(), scores.size());
+        checkInside(polys, frame.size());
+        for (size_t i = 0; i < scores.size(); ++i)
+        {
+            BOOST_CHECK(std::isfinite(scores[i]));
+            BOOST_CHECK(polys[i].size() >= 4 && polys[i].size() % 2 == 0);
+        }
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

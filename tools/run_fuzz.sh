@@ -10,8 +10,6 @@
 # Environment:
 #   ADAPTIVETEXT_FUZZ_BUILD_DIR   build dir (default /tmp/build_adaptivetext_fuzz)
 #   ADAPTIVETEXT_FUZZ_SECONDS     time per fuzzer (default 60)
-#   ADAPTIVETEXT_FUZZ_SKIP_KNOWN  1 (default) skips the inputs of the known findings of doc/fuzzing.md, so a
-#                                 run looks for new ones; 0 shows that they are still there
 #   ADAPTIVETEXT_JOBS             build jobs (default 2)
 set -euo pipefail
 
@@ -19,7 +17,6 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${ADAPTIVETEXT_FUZZ_BUILD_DIR:-/tmp/build_adaptivetext_fuzz}"
 SECONDS_EACH="${ADAPTIVETEXT_FUZZ_SECONDS:-60}"
 JOBS="${ADAPTIVETEXT_JOBS:-2}"
-export ADAPTIVETEXT_FUZZ_SKIP_KNOWN="${ADAPTIVETEXT_FUZZ_SKIP_KNOWN:-1}"
 FUZZERS=("$@")
 [ ${#FUZZERS[@]} -gt 0 ] || FUZZERS=(fuzz_model_bytes fuzz_frame)
 
@@ -42,7 +39,19 @@ for fuzzer in "${FUZZERS[@]}"; do
     seeds=("$REPO/fuzz/corpus/$name")
     [ "$name" = model_bytes ] && seeds+=("$REPO/test/data")  # every real model, as generated for the tests
     log="$BUILD/$fuzzer.log"
-    echo "=== $fuzzer for ${SECONDS_EACH}s (skip known findings: $ADAPTIVETEXT_FUZZ_SKIP_KNOWN), log $log"
+    # The reproducers of the fixed findings (fuzz/crashes/<name>-*) first: each must now run clean.
+    shopt -s nullglob
+    repros=("$REPO/fuzz/crashes/$name-"*)
+    shopt -u nullglob
+    if [ ${#repros[@]} -gt 0 ]; then
+        if "$BUILD/$fuzzer" -rss_limit_mb=2048 "${repros[@]}" >"$BUILD/$fuzzer.repro.log" 2>&1; then
+            echo "    ${#repros[@]} reproducer(s) of fuzz/crashes: clean"
+        else
+            echo "    reproducers of fuzz/crashes: FAILED (see $BUILD/$fuzzer.repro.log)"
+            status=1
+        fi
+    fi
+    echo "=== $fuzzer for ${SECONDS_EACH}s, log $log"
     # -timeout: one input may take 25 s before it counts as a hang (the machine is shared and slow).
     if "$BUILD/$fuzzer" -max_total_time="$SECONDS_EACH" -timeout=25 -rss_limit_mb=2048 -print_final_stats=1 \
             -artifact_prefix="$artifacts/" "$work" "${seeds[@]}" >"$log" 2>&1; then

@@ -154,6 +154,9 @@ public:
         }
         CV_CheckGT(size.width, 0, "AdaptiveTextDetector::setInputSize: width must be positive (or Size() for the default)");
         CV_CheckGT(size.height, 0, "AdaptiveTextDetector::setInputSize: height must be positive (or Size() for the default)");
+        // Bounded like the keep-aspect policies, so that no setting asks for a multi-gigabyte blob.
+        CV_CheckLE(std::max(size.width, size.height), (int)adaptivetext::detail::MAX_INPUT_SIDE,
+                   "AdaptiveTextDetector::setInputSize: a side is longer than the largest network input (4096)");
         policy_ = INPUT_SIZE_FIXED;
         fixedSize_ = Size(adaptivetext::detail::roundToStride(size.width),
                           adaptivetext::detail::roundToStride(size.height));
@@ -172,6 +175,9 @@ public:
                  "INPUT_SIZE_LONG_SIDE (use setInputSize for a fixed size)");
         CV_CheckGE(sideLength, (int)adaptivetext::detail::NETWORK_STRIDE,
                    "AdaptiveTextDetector::setInputSizePolicy: side length must be at least the network stride");
+        CV_CheckLE(sideLength, (int)adaptivetext::detail::MAX_INPUT_SIDE,
+                   "AdaptiveTextDetector::setInputSizePolicy: side length must be at most the largest network "
+                   "input side (4096)");
         std::lock_guard<std::mutex> lock(mutex_);
         policy_ = policy;
         sideLength_ = adaptivetext::detail::roundToStride(sideLength);

@@ -128,7 +128,7 @@ dnn::Net readModel(const String& model)
                  format("adaptivetext::readModel: model file '%s' does not exist%s; pass the path of an "
                         "adaptivetext .onnx model", model.c_str(),
                         utils::fs::isDirectory(model) ? " (it is a directory)" : ""));
-    detail::checkTensorPayloadsOfFile(model);  // OpenCV 4.6 over-reads short tensors (doc/fuzzing.md)
+    detail::checkFileBeforeImport(model);  // bytes that OpenCV 4.6's importer mishandles (doc/fuzzing.md)
     return importChecked([&model]() { return dnn::readNetFromONNX(model); }, "model file '" + model + "'");
 }
 
@@ -138,7 +138,7 @@ dnn::Net readModelFromBuffer(const std::vector<uchar>& buffer)
     if (buffer.empty())
         CV_Error(Error::StsBadArg, "adaptivetext::readModelFromBuffer: the buffer is empty; pass the bytes of an "
                                    "adaptivetext .onnx file");
-    detail::checkTensorPayloads(buffer, format("model buffer of %zu bytes", buffer.size()));
+    detail::checkBeforeImport(buffer, format("model buffer of %zu bytes", buffer.size()));
     return importChecked([&buffer]() { return dnn::readNetFromONNX(buffer); },
                          format("model buffer of %zu bytes", buffer.size()));
 }

@@ -5,7 +5,8 @@
 // A walk over the protobuf wire format (no ONNX schema or protobuf library needed): ModelProto.graph →
 // GraphProto.initializer and every node attribute's t / tensors / g / graphs, recursively. For each tensor
 // it applies the element count that OpenCV 4.6's getMatFromTensor() copies for its data type and compares
-// it with what the payload holds.
+// it with what the payload holds. A second walk checks that every node input of the main graph is defined
+// before the node reads it (doc/fuzzing.md, finding 4).
 #include "precomp.hpp"
 #include "onnx_payload_check.hpp"
 
@@ -13,6 +14,7 @@
 #include <cstdint>
 #include <fstream>
 #include <iterator>
+#include <set>
 
 namespace cv {
 namespace adaptivetext {
@@ -25,7 +27,8 @@ enum : uint32_t
 {
     MODEL_GRAPH = 7,
     GRAPH_NODE = 1, GRAPH_INITIALIZER = 5,
-    NODE_NAME = 3, NODE_ATTRIBUTE = 5,
+    GRAPH_INPUT = 11, VALUE_INFO_NAME = 1,
+    NODE_INPUT = 1, NODE_OUTPUT = 2, NODE_NAME = 3, NODE_OP_TYPE = 4, NODE_ATTRIBUTE = 5,
     ATTR_NAME = 1, ATTR_T = 5, ATTR_G = 6, ATTR_TENSORS = 10, ATTR_GRAPHS = 11,
     TENSOR_DIMS = 1, TENSOR_DATA_TYPE = 2, TENSOR_FLOAT_DATA = 4, TENSOR_INT32_DATA = 5, TENSOR_INT64_DATA = 7,
     TENSOR_NAME = 8, TENSOR_RAW_DATA = 9, TENSOR_DOUBLE_DATA = 10
@@ -48,10 +51,10 @@ struct Bytes
 
 struct Field
 {
-    uint32_t number;
-    int wire;
-    uint64_t varint;  // when wire == WIRE_VARINT
-    Bytes bytes;      // when wire == WIRE_BYTES
+    uint32_t number = 0;
+    int wire = 0;
+    uint64_t varint = 0;                   // when wire == WIRE_VARINT
+    Bytes bytes = Bytes{ nullptr, nullptr };  // when wire == WIRE_BYTES
 };
 
 class WireReader
@@ -386,34 +389,105 @@ std::string checkGraph(const Bytes& graph, int depth)
     return std::string();
 }
 
+// ModelProto.graph is a singular message: several occurrences are merged, as in checkAttribute.
+std::vector<uchar> mainGraph(const uchar* data, size_t size)
+{
+    std::vector<uchar> graph;
+    if (!data || size == 0)
+        return graph;
+    const Bytes model = { data, data + size };
+    WireReader r(model);
+    Field f;
+    while (r.next(f))
+        if (f.number == MODEL_GRAPH && f.wire == WIRE_BYTES)
+            graph.insert(graph.end(), f.bytes.begin, f.bytes.end);
+    return graph;
+}
+
+// Name of a TensorProto or ValueInfoProto (both keep it in a length-delimited field).
+std::string nameField(const Bytes& message, uint32_t number)
+{
+    std::string name;
+    WireReader r(message);
+    Field f;
+    while (r.next(f))
+        if (f.number == number && f.wire == WIRE_BYTES)
+            name = f.bytes.str();
+    return name;
+}
+
 }  // namespace
 
 std::string findShortTensorPayload(const uchar* data, size_t size)
 {
     CV_TRACE_FUNCTION();
-    if (!data || size == 0)
-        return std::string();
-    const Bytes model = { data, data + size };
-    WireReader r(model);
-    Field f;
-    // ModelProto.graph is a singular message: several occurrences are merged, as in checkAttribute.
-    std::vector<uchar> graph;
-    while (r.next(f))
-        if (f.number == MODEL_GRAPH && f.wire == WIRE_BYTES)
-            graph.insert(graph.end(), f.bytes.begin, f.bytes.end);
-    return asBytesCheckGraph(graph, 0);
+    return asBytesCheckGraph(mainGraph(data, size), 0);
 }
 
-void checkTensorPayloads(const std::vector<uchar>& bytes, const std::string& source)
+std::string findUndefinedNodeInput(const uchar* data, size_t size)
 {
-    const std::string err = findShortTensorPayload(bytes.data(), bytes.size());
+    CV_TRACE_FUNCTION();
+    const std::vector<uchar> graphBytes = mainGraph(data, size);
+    const Bytes graph = { graphBytes.data(), graphBytes.data() + graphBytes.size() };
+    // Graph inputs and initializers may come after the nodes in the bytes, so they are collected first.
+    std::set<std::string> defined;
+    std::vector<Bytes> nodes;
+    WireReader r(graph);
+    Field f;
+    while (r.next(f))
+    {
+        if (f.wire != WIRE_BYTES)
+            continue;
+        if (f.number == GRAPH_INITIALIZER)
+            defined.insert(nameField(f.bytes, TENSOR_NAME));
+        else if (f.number == GRAPH_INPUT)
+            defined.insert(nameField(f.bytes, VALUE_INFO_NAME));
+        else if (f.number == GRAPH_NODE)
+            nodes.push_back(f.bytes);
+    }
+    // ONNX requires the nodes in topological order, and OpenCV 4.6 imports them in that order.
+    for (size_t i = 0; i < nodes.size(); ++i)
+    {
+        std::vector<std::string> inputs, outputs;
+        std::string name, opType;
+        WireReader n(nodes[i]);
+        while (n.next(f))
+        {
+            if (f.wire != WIRE_BYTES)
+                continue;
+            if (f.number == NODE_INPUT)
+                inputs.push_back(f.bytes.str());
+            else if (f.number == NODE_OUTPUT)
+                outputs.push_back(f.bytes.str());
+            else if (f.number == NODE_NAME)
+                name = f.bytes.str();
+            else if (f.number == NODE_OP_TYPE)
+                opType = f.bytes.str();
+        }
+        for (size_t k = 0; k < inputs.size(); ++k)
+            if (!inputs[k].empty() && !defined.count(inputs[k]))  // "" marks an omitted optional input
+                return format("node '%s' (%s) reads '%s', which no graph input, initializer or earlier node "
+                              "defines", name.c_str(), opType.c_str(), inputs[k].c_str());
+        defined.insert(outputs.begin(), outputs.end());
+    }
+    return std::string();
+}
+
+void checkBeforeImport(const std::vector<uchar>& bytes, const std::string& source)
+{
+    std::string err = findShortTensorPayload(bytes.data(), bytes.size());
     if (!err.empty())
         CV_Error(Error::StsUnsupportedFormat,
                  format("adaptivetext::readModel: the %s is corrupt: %s; OpenCV 4.6 would read past the tensor's "
                         "data, so it is refused: re-export or re-download the model", source.c_str(), err.c_str()));
+    err = findUndefinedNodeInput(bytes.data(), bytes.size());
+    if (!err.empty())
+        CV_Error(Error::StsUnsupportedFormat,
+                 format("adaptivetext::readModel: the %s is corrupt: %s; OpenCV 4.6 can crash on such a graph, so "
+                        "it is refused: re-export or re-download the model", source.c_str(), err.c_str()));
 }
 
-void checkTensorPayloadsOfFile(const String& path)
+void checkFileBeforeImport(const String& path)
 {
     CV_TRACE_FUNCTION();
     std::ifstream f(path.c_str(), std::ios::binary);
@@ -421,7 +495,7 @@ void checkTensorPayloadsOfFile(const String& path)
         CV_Error(Error::StsError, format("adaptivetext::readModel: cannot open model file '%s' for reading",
                                          path.c_str()));
     const std::vector<uchar> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-    checkTensorPayloads(bytes, "model file '" + path + "'");
+    checkBeforeImport(bytes, "model file '" + path + "'");
 }
 
 }  // namespace detail

@@ -6,7 +6,8 @@
 // (doc/fuzzing.md, finding 1): getMatFromTensor() sizes a Mat from TensorProto.dims and copies that many
 // elements out of raw_data (or float_data, ...) without checking that the payload holds them, so a file
 // whose dims claim more than its payload makes readNetFromONNX read past a heap buffer. Upstream fixed it
-// long after 4.6 (opencv/opencv PR 29314). readModel / readModelFromBuffer run this check first.
+// long after 4.6 (opencv/opencv PR 29314). readModel / readModelFromBuffer run this check first, together
+// with a check for node inputs that nothing defines (finding 4: a null dereference in the same importer).
 #ifndef OPENCV_ADAPTIVETEXT_ONNX_PAYLOAD_CHECK_HPP
 #define OPENCV_ADAPTIVETEXT_ONNX_PAYLOAD_CHECK_HPP
 
@@ -22,12 +23,17 @@ namespace detail {
  *  parser refuses it before any tensor is read. */
 std::string findShortTensorPayload(const uchar* data, size_t size);
 
-/** Throws cv::Exception(Error::StsUnsupportedFormat) naming `source` and the tensor when
- *  findShortTensorPayload() finds one. */
-void checkTensorPayloads(const std::vector<uchar>& bytes, const std::string& source);
+/** What is wrong with the first node of the main graph that reads a name which no graph input,
+ *  initializer or earlier node output defines; empty when there is none. OpenCV 4.6's importer
+ *  dereferences a null pointer for a Conv whose weight input is such a name (doc/fuzzing.md, finding 4). */
+std::string findUndefinedNodeInput(const uchar* data, size_t size);
+
+/** Throws cv::Exception(Error::StsUnsupportedFormat) naming `source` and the tensor or node when
+ *  findShortTensorPayload() or findUndefinedNodeInput() finds something. */
+void checkBeforeImport(const std::vector<uchar>& bytes, const std::string& source);
 
 /** The same for a model file (read into memory; the caller checked that it exists). */
-void checkTensorPayloadsOfFile(const String& path);
+void checkFileBeforeImport(const String& path);
 
 }  // namespace detail
 }  // namespace adaptivetext

@@ -25,6 +25,15 @@ namespace {
 // Number of rows of an output whose first dimension is K (dnn may return [K,1] as 2-d or more dims).
 int rowsOf(const Mat& m) { return m.dims >= 1 ? m.size[0] : 0; }
 
+// True when none of the `count` values is NaN or +-inf.
+bool allFinite(const float* values, int count)
+{
+    for (int i = 0; i < count; ++i)
+        if (!std::isfinite(values[i]))
+            return false;
+    return true;
+}
+
 void checkOutputShapes(const std::vector<Mat>& outs)
 {
     CV_CheckEQ(outs.size(), detectorOutputNames().size(), "AdaptiveTextDetector: wrong number of graph outputs");
@@ -66,11 +75,18 @@ TextPolygons decodePolygons(const std::vector<Mat>& outs, float scoreThreshold, 
     TextPolygons result;
     for (int k = 0; k < K; ++k)
     {
-        const int n = std::min(T, cvRound(numPairs[k]));
-        // NaN scores fail the >= test and are dropped with the rest.
+        // A model whose weights overflow yields inf/NaN outputs (doc/fuzzing.md, finding 2). The clip below
+        // lets NaN through (both comparisons are false) and cvRound(NaN) is INT_MIN, so such RoIs are dropped
+        // here, before any value is used. NaN scores also fail the >= test.
+        if (!allFinite(rois + 5 * k, 5) || !std::isfinite(numPairs[k]) || !std::isfinite(textScores[k]))
+            continue;
+        // Bounded as float first: cvRound of a value beyond the int range gives INT_MIN.
+        const int n = numPairs[k] >= (float)T ? T : (numPairs[k] <= 0.f ? 0 : cvRound(numPairs[k]));
         if (rois[5 * k] < 0 || !(textScores[k] >= scoreThreshold) || n < 2)
             continue;
         const float* p = pairs + (size_t)k * T * 4;
+        if (!allFinite(p, 4 * n))
+            continue;
         std::vector<Point2f> poly;
         poly.reserve(2 * n);
         for (int t = 0; t < n; ++t)

@@ -25,6 +25,7 @@ struct TextPolygons
 /** Step 1 and 2 of §5: keeps the non-padding RoIs with text score >= scoreThreshold and >= 2 point
  *  pairs, builds each polygon (tops along the reading direction, then bottoms back), maps it from the
  *  network input (netSize) to the frame (frameSize) and clips every vertex to [0, cols-1] x [0, rows-1].
+ *  RoIs with a non-finite (NaN, inf) rois row, score, num_pairs or used pair coordinate are dropped.
  *  Checks the output shapes against each other (a model that breaks §2 fails with a message). */
 TextPolygons decodePolygons(const std::vector<Mat>& outs, float scoreThreshold, const Size& netSize,
                             const Size& frameSize);

@@ -25,15 +25,20 @@ Size computeInputSize(const Size& frameSize, int policy, const Size& fixedSize, 
     {
         CV_CheckGT(fixedSize.width, 0, "fixed input size: width must be positive");
         CV_CheckGT(fixedSize.height, 0, "fixed input size: height must be positive");
+        CV_CheckLE(std::max(fixedSize.width, fixedSize.height), (int)MAX_INPUT_SIDE,
+                   "fixed input size: a side is longer than the network input allows");
         return Size(roundToStride(fixedSize.width), roundToStride(fixedSize.height));
     }
     CV_Check(policy, policy == AdaptiveTextDetector::INPUT_SIZE_SHORT_SIDE ||
                      policy == AdaptiveTextDetector::INPUT_SIZE_LONG_SIDE,
              "unknown input size policy (expected INPUT_SIZE_FIXED, _SHORT_SIDE or _LONG_SIDE)");
     CV_CheckGT(sideLength, 0, "side length of the keep-aspect input size policy must be positive");
+    CV_CheckLE(sideLength, (int)MAX_INPUT_SIDE, "side length of the keep-aspect input size policy is too long");
     const double w = frameSize.width, h = frameSize.height;
     const double ref = policy == AdaptiveTextDetector::INPUT_SIZE_SHORT_SIDE ? std::min(w, h) : std::max(w, h);
-    const double scale = sideLength / ref;
+    // Under the short-side policy the long side follows the aspect ratio, which a strip makes unbounded.
+    const double scale = std::min(sideLength / ref, MAX_INPUT_SIDE / std::max(w, h));
+    // roundToStride of a side <= MAX_INPUT_SIDE stays <= MAX_INPUT_SIDE, a multiple of the stride.
     return Size(roundToStride(w * scale), roundToStride(h * scale));
 }
 

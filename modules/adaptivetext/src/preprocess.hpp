@@ -15,13 +15,22 @@ namespace detail {
 /** Network stride of the contract: input sides must be multiples of it. */
 enum { NETWORK_STRIDE = 16 };
 
+/** Longest network input side (a multiple of NETWORK_STRIDE). The short-side policy on a strip would
+ *  otherwise ask for millions of pixels per side (a 4095x1 frame at short side 256: a 1048320x256 input,
+ *  3.2 GB of blob; doc/fuzzing.md, finding 3). 4096 is over 4x the default side (960) and above the sizes
+ *  the models are trained at; a 4096x4096 input is a 192 MiB blob (the backbone's feature maps take
+ *  several times that, so such sizes are for big machines). */
+enum { MAX_INPUT_SIDE = 4096 };
+
 /** Rounds a side length to the nearest multiple of NETWORK_STRIDE, at least NETWORK_STRIDE. */
 int roundToStride(double side);
 
 /** The network input size for a frame.
  *  policy: AdaptiveTextDetector::InputSizePolicy; fixedSize is used by INPUT_SIZE_FIXED (rounded to the
  *  stride), sideLength by the keep-aspect policies (the short or long side is scaled to it, the other one
- *  follows the aspect ratio; both then rounded to the stride). */
+ *  follows the aspect ratio; both then rounded to the stride). Under the keep-aspect policies the scale is
+ *  lowered when needed so that the long side is at most MAX_INPUT_SIDE; fixedSize and sideLength must
+ *  not exceed it either. */
 Size computeInputSize(const Size& frameSize, int policy, const Size& fixedSize, int sideLength);
 
 /** Fails with a cv::Exception that says what is wrong unless the frame is non-empty, 2-d, 8-bit, with 1,

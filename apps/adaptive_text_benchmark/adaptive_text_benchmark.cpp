@@ -1,0 +1,423 @@
+// This file is part of OpenCV project.
+// It is subject to the license terms in the LICENSE file found in the top-level directory
+// of this distribution and at http://opencv.org/license.html.
+
+// CPU latency per stage and end to end, and peak memory, of an adaptivetext model (doc/benchmarks.md).
+//
+//   adaptive_text_benchmark --model=m.onnx --image=img.jpg [--sizes=short736,1280x736] [--threads=1,2]
+//                           [--runs=20] [--warmup=3] [--json=out.json] [--list_layers]
+//
+// For every input size and thread count:
+//  1. a cv::AdaptiveTextDetector is created and warmed up; its peak resident memory (VmHWM, reset just before
+//     through /proc/self/clear_refs) is the "peak memory" of the detector at that size;
+//  2. each timed iteration runs, on the same image, (a) the stages on a separate cv::dnn::Net of the same model:
+//     resize + blob (timed around the calls), then one forward whose per-layer times (Net::getPerfProfile) are
+//     summed per stage, then the detector's postprocess (polygons + NMS: the module's own postprocess.cpp,
+//     compiled into this tool because its functions are internal) on that forward's outputs, and
+//     (b) AdaptiveTextDetector::detect on the same image (end to end).
+// Medians, p10 and p90 over the iterations are printed as a table and as one JSON line.
+#include <opencv2/adaptivetext.hpp>
+#include "postprocess.hpp"  // modules/adaptivetext/src: the detector's internal postprocess
+#include <opencv2/core/utility.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+const int kNetworkStride = 16;  // doc/model_format.md §1
+
+// The stages of the table, in pipeline order. "forward_other" is the forward time no layer accounts for
+// (cv::dnn's own bookkeeping between layers), so that the stages add up to the end-to-end time.
+const char* const kStages[] = { "preprocess", "backbone", "proposals", "roi_features", "refine_decoder",
+                                "forward_other", "postprocess" };
+enum Stage { PREPROCESS = 0, BACKBONE, PROPOSALS, ROI_FEATURES, REFINE_DECODER, FORWARD_OTHER, POSTPROCESS,
+             STAGE_COUNT };
+
+// One requested network input: a fixed WxH, or a side length with the aspect ratio of the image kept.
+struct InputSpec
+{
+    std::string label;
+    int policy;      // cv::AdaptiveTextDetector::InputSizePolicy
+    cv::Size fixed;  // INPUT_SIZE_FIXED
+    int side;        // the keep-aspect policies
+};
+
+std::vector<std::string> splitList(const std::string& s)
+{
+    std::vector<std::string> items;
+    std::stringstream ss(s);
+    std::string item;
+    while (std::getline(ss, item, ','))
+        if (!item.empty())
+            items.push_back(item);
+    return items;
+}
+
+InputSpec parseInputSpec(const std::string& s)
+{
+    InputSpec spec{ s, cv::AdaptiveTextDetector::INPUT_SIZE_FIXED, cv::Size(), 0 };
+    int a = 0, b = 0;
+    char tail = 0;
+    if (std::sscanf(s.c_str(), "short%d%c", &a, &tail) == 1 && a > 0)
+    {
+        spec.policy = cv::AdaptiveTextDetector::INPUT_SIZE_SHORT_SIDE;
+        spec.side = a;
+    }
+    else if (std::sscanf(s.c_str(), "long%d%c", &a, &tail) == 1 && a > 0)
+    {
+        spec.policy = cv::AdaptiveTextDetector::INPUT_SIZE_LONG_SIDE;
+        spec.side = a;
+    }
+    else if (std::sscanf(s.c_str(), "%dx%d%c", &a, &b, &tail) == 2 && a > 0 && b > 0)
+        spec.fixed = cv::Size(a, b);
+    else
+        CV_Error(cv::Error::StsBadArg, "--sizes: '" + s + "' is not WxH, short<N> or long<N> (e.g. 1280x736,short736)");
+    return spec;
+}
+
+// The same rounding as the detector (doc/detector.md): nearest multiple of the stride, at least one stride.
+int roundToStride(double side)
+{
+    return std::max(1, cvRound(side / kNetworkStride)) * kNetworkStride;
+}
+
+cv::Size networkSize(const InputSpec& spec, const cv::Size& image)
+{
+    if (spec.policy == cv::AdaptiveTextDetector::INPUT_SIZE_FIXED)
+        return cv::Size(roundToStride(spec.fixed.width), roundToStride(spec.fixed.height));
+    const double ref = spec.policy == cv::AdaptiveTextDetector::INPUT_SIZE_SHORT_SIDE
+                       ? std::min(image.width, image.height) : std::max(image.width, image.height);
+    const double scale = spec.side / ref;
+    return cv::Size(roundToStride(image.width * scale), roundToStride(image.height * scale));
+}
+
+// What the detector does before the forward (doc/model_format.md §1): resize (area when shrinking, linear when
+// enlarging) and pack as a 1x3xHxW float blob, values 0..255; normalisation is the graph's first node.
+cv::Mat makeBlob(const cv::Mat& bgr, const cv::Size& netSize)
+{
+    cv::Mat resized;
+    if (bgr.size() == netSize)
+        resized = bgr;
+    else
+        cv::resize(bgr, resized, netSize, 0, 0, netSize.area() < bgr.size().area() ? cv::INTER_AREA : cv::INTER_LINEAR);
+    return cv::dnn::blobFromImage(resized, 1.0, cv::Size(), cv::Scalar(), false, false, CV_32F);
+}
+
+// Layer → stage, in the graph's topological order (the order of Net::getLayerNames; OpenCV 4.6 names a layer
+// "onnx_node!<ONNX node name>", and adds an Identity layer per graph output, named after the output, which
+// costs nothing): the normalisation conv named "preprocess" is preprocessing; layers of the "/backbone/" scope are the SE-VGG16 backbone; RoIAlign is
+// the RoI features; every layer after RoIAlign (Flatten, fc1, fc2, text_cls, box_reg, sigmoid,
+// PointPairDecoder) is refinement + decoder; the rest (rpn_conv, rpn_cls, rpn_reg, sigmoid, TextProposal)
+// lies between the backbone and RoIAlign, i.e. the Text-RPN proposals.
+std::vector<int> stageOfLayers(cv::dnn::Net& net, bool print)
+{
+    std::vector<int> stages;
+    bool afterRoIAlign = false;
+    const std::string importerPrefix = "onnx_node!";
+    for (const cv::String& layerName : net.getLayerNames())
+    {
+        const std::string name = layerName.compare(0, importerPrefix.size(), importerPrefix) == 0
+                                 ? layerName.substr(importerPrefix.size()) : std::string(layerName);
+        const cv::String type = net.getLayer(layerName)->type;
+        int stage = PROPOSALS;
+        if (type == "adaptivetext.RoIAlign")
+        {
+            stage = ROI_FEATURES;
+            afterRoIAlign = true;
+        }
+        else if (afterRoIAlign)
+            stage = REFINE_DECODER;
+        else if (name == "preprocess")
+            stage = PREPROCESS;
+        else if (name.find("/backbone/") != std::string::npos)
+            stage = BACKBONE;
+        stages.push_back(stage);
+        if (print)
+            std::cout << "layer " << layerName << " (" << type << ") -> " << kStages[stage] << "\n";
+    }
+    CV_CheckEQ((int)std::count(stages.begin(), stages.end(), (int)ROI_FEATURES), 1,
+               "the model must have exactly one adaptivetext.RoIAlign layer to split the stages (doc/model_format.md)");
+    return stages;
+}
+
+// Resident memory fields of /proc/self/status, in MiB (-1 where not available, e.g. not Linux).
+double procStatusMiB(const std::string& field)
+{
+    std::ifstream f("/proc/self/status");
+    std::string line;
+    while (std::getline(f, line))
+        if (line.compare(0, field.size() + 1, field + ":") == 0)
+            return std::stod(line.substr(field.size() + 1)) / 1024.0;  // the kernel writes kB
+    return -1.0;
+}
+
+// Writing "5" to clear_refs resets VmHWM to the current RSS (Linux >= 4.0), so that each configuration's
+// peak is its own, not that of an earlier, larger input.
+bool resetPeakMemory()
+{
+    std::ofstream f("/proc/self/clear_refs");
+    f << "5";
+    f.flush();
+    return f.good();
+}
+
+struct Summary
+{
+    double median, p10, p90;
+};
+
+// Percentile with linear interpolation between the two nearest ranks (numpy's default).
+double percentile(std::vector<double> v, double q)
+{
+    CV_Assert(!v.empty() && "percentile of no samples");
+    std::sort(v.begin(), v.end());
+    const double pos = q * (v.size() - 1);
+    const size_t lo = (size_t)pos;
+    const size_t hi = std::min(lo + 1, v.size() - 1);
+    return v[lo] + (pos - lo) * (v[hi] - v[lo]);
+}
+
+Summary summarize(const std::vector<double>& v)
+{
+    return Summary{ percentile(v, 0.5), percentile(v, 0.1), percentile(v, 0.9) };
+}
+
+std::string jsonSummary(const Summary& s)
+{
+    return cv::format("{\"median\": %.3f, \"p10\": %.3f, \"p90\": %.3f}", s.median, s.p10, s.p90);
+}
+
+std::string jsonString(const std::string& s)
+{
+    std::string out = "\"";
+    for (char c : s)
+    {
+        if (c == '"' || c == '\\')
+            out += '\\';
+        out += c;
+    }
+    return out + "\"";
+}
+
+double msSince(int64 start)
+{
+    return (cv::getTickCount() - start) * 1000.0 / cv::getTickFrequency();
+}
+
+struct Result
+{
+    std::string label;
+    cv::Size netSize;
+    int threads;
+    Summary stages[STAGE_COUNT];
+    Summary forward, endToEnd;
+    double peakMiB, rssBeforeMiB;
+    bool peakReset;
+    size_t detections;
+};
+
+Result measure(const std::string& model, const cv::Mat& image, const InputSpec& spec, int threads, int runs,
+               int warmup, bool listLayers)
+{
+    cv::setNumThreads(threads);
+    Result r;
+    r.label = spec.label;
+    r.netSize = networkSize(spec, image.size());
+    r.threads = cv::getNumThreads();
+
+    // Peak memory of the detector alone: created and warmed up before the profiling net exists.
+    r.rssBeforeMiB = procStatusMiB("VmRSS");
+    r.peakReset = resetPeakMemory();
+    cv::Ptr<cv::AdaptiveTextDetector> detector = cv::AdaptiveTextDetector::create(model);
+    if (spec.policy == cv::AdaptiveTextDetector::INPUT_SIZE_FIXED)
+        detector->setInputSize(spec.fixed);
+    else
+        detector->setInputSizePolicy(spec.policy, spec.side);
+    std::vector<std::vector<cv::Point> > polygons;
+    std::vector<float> scores;
+    for (int i = 0; i < warmup; ++i)
+        detector->detect(image, polygons, scores);
+    r.peakMiB = procStatusMiB("VmHWM");
+
+    // A fresh Net per input size, as the detector keeps one (doc/detector.md).
+    cv::dnn::Net net = cv::adaptivetext::readModel(model);
+    const std::vector<int> layerStage = stageOfLayers(net, listLayers);
+    const std::vector<cv::String>& outNames = cv::adaptivetext::detail::detectorOutputNames();
+    const float scoreThreshold = detector->getScoreThreshold(), nmsThreshold = detector->getNMSThreshold();
+    std::vector<cv::Mat> outs;
+    for (int i = 0; i < warmup; ++i)
+    {
+        net.setInput(makeBlob(image, r.netSize), "image");
+        net.forward(outs, outNames);
+    }
+
+    std::vector<std::vector<double> > stageMs(STAGE_COUNT);
+    std::vector<double> forwardMs, endToEndMs;
+    for (int i = 0; i < runs; ++i)
+    {
+        int64 t = cv::getTickCount();
+        cv::Mat blob = makeBlob(image, r.netSize);
+        const double resizeBlob = msSince(t);
+
+        t = cv::getTickCount();
+        net.setInput(blob, "image");
+        net.forward(outs, outNames);
+        const double forward = msSince(t);
+
+        std::vector<double> layerTicks;
+        net.getPerfProfile(layerTicks);
+        CV_CheckEQ(layerTicks.size(), layerStage.size(), "getPerfProfile must time every layer of getLayerNames");
+        double perStage[STAGE_COUNT] = {};
+        for (size_t l = 0; l < layerTicks.size(); ++l)
+            perStage[layerStage[l]] += layerTicks[l] * 1000.0 / cv::getTickFrequency();
+        const double layersSum = perStage[PREPROCESS] + perStage[BACKBONE] + perStage[PROPOSALS] +
+                                 perStage[ROI_FEATURES] + perStage[REFINE_DECODER];
+        perStage[PREPROCESS] += resizeBlob;
+        perStage[FORWARD_OTHER] = forward - layersSum;
+
+        // What the detector does after its forward, in the same order (adaptive_text_detector.cpp).
+        t = cv::getTickCount();
+        std::vector<cv::Mat> owned;
+        for (const cv::Mat& m : outs)
+            owned.push_back(m.clone());
+        const cv::adaptivetext::detail::TextPolygons found = cv::adaptivetext::detail::suppressOverlaps(
+            cv::adaptivetext::detail::decodePolygons(owned, scoreThreshold, r.netSize, image.size()), nmsThreshold);
+        const std::vector<std::vector<cv::Point> > stagePolygons =
+            cv::adaptivetext::detail::toIntegerPolygons(found.polygons);
+        perStage[POSTPROCESS] = msSince(t);
+
+        t = cv::getTickCount();
+        detector->detect(image, polygons, scores);
+        const double endToEnd = msSince(t);
+        CV_CheckEQ(stagePolygons.size(), polygons.size(),
+                   "the staged pipeline must find what the detector finds (same model, image and size)");
+
+        for (int s = 0; s < STAGE_COUNT; ++s)
+            stageMs[s].push_back(perStage[s]);
+        forwardMs.push_back(forward);
+        endToEndMs.push_back(endToEnd);
+    }
+    for (int s = 0; s < STAGE_COUNT; ++s)
+        r.stages[s] = summarize(stageMs[s]);
+    r.forward = summarize(forwardMs);
+    r.endToEnd = summarize(endToEndMs);
+    r.detections = polygons.size();
+    return r;
+}
+
+void printTable(const std::vector<Result>& results)
+{
+    std::printf("%-12s %-9s %3s", "input", "net WxH", "thr");
+    for (const char* s : kStages)
+        std::printf(" %14s", s);
+    std::printf(" %14s %16s %9s %5s\n", "forward", "end_to_end", "peak MiB", "dets");
+    for (const Result& r : results)
+    {
+        std::printf("%-12s %4dx%-4d %3d", r.label.c_str(), r.netSize.width, r.netSize.height, r.threads);
+        for (const Summary& s : r.stages)
+            std::printf(" %14.2f", s.median);
+        std::printf(" %14.2f %7.2f [%6.2f] %9.1f %5zu\n", r.forward.median, r.endToEnd.median, r.endToEnd.p90,
+                    r.peakMiB, r.detections);
+    }
+    std::printf("(milliseconds, medians; end_to_end also [p90]; peak = VmHWM of the detector after warm-up)\n");
+}
+
+std::string toJson(const std::vector<Result>& results, const std::string& model, const std::string& imagePath,
+                   const cv::Mat& image, int runs, int warmup)
+{
+    std::string j = "{\"tool\": \"adaptive_text_benchmark\", \"opencv\": " + jsonString(CV_VERSION) +
+                    ", \"model\": " + jsonString(model) + ", \"image\": " + jsonString(imagePath) +
+                    cv::format(", \"image_size\": [%d, %d], \"runs\": %d, \"warmup\": %d, \"unit\": \"ms\", \"results\": [",
+                               image.cols, image.rows, runs, warmup);
+    for (size_t i = 0; i < results.size(); ++i)
+    {
+        const Result& r = results[i];
+        j += cv::format("%s{\"input\": \"%s\", \"net_size\": [%d, %d], \"threads\": %d, \"stages\": {",
+                        i ? ", " : "", r.label.c_str(), r.netSize.width, r.netSize.height, r.threads);
+        for (int s = 0; s < STAGE_COUNT; ++s)
+            j += cv::format("%s\"%s\": ", s ? ", " : "", kStages[s]) + jsonSummary(r.stages[s]);
+        j += "}, \"forward\": " + jsonSummary(r.forward) + ", \"end_to_end\": " + jsonSummary(r.endToEnd) +
+             cv::format(", \"peak_rss_mib\": %.1f, \"rss_before_mib\": %.1f, \"peak_reset\": %s, \"detections\": %zu}",
+                        r.peakMiB, r.rssBeforeMiB, r.peakReset ? "true" : "false", r.detections);
+    }
+    return j + "]}";
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    const cv::String keys =
+        "{help h      |                 | print this help}"
+        "{model m     |                 | adaptivetext ONNX model (empty: the shipped default model)}"
+        "{image i     |                 | image to detect on}"
+        "{sizes       | short736,1280x736 | network inputs: WxH (fixed), short<N> or long<N> (aspect kept)}"
+        "{threads     | 1,2             | cv::setNumThreads values}"
+        "{runs        | 20              | timed iterations per configuration (at least 10)}"
+        "{warmup      | 3               | untimed iterations first (at least 1)}"
+        "{json        |                 | also write the JSON line to this file}"
+        "{list_layers |                 | print each layer with its type and stage}";
+    cv::CommandLineParser parser(argc, argv, keys);
+    parser.about("Per-stage and end-to-end CPU latency and peak memory of cv::AdaptiveTextDetector (doc/benchmarks.md).");
+    if (parser.has("help") || !parser.has("image"))
+    {
+        parser.printMessage();
+        return parser.has("help") ? 0 : 1;
+    }
+    try
+    {
+        const std::string model = parser.get<std::string>("model");
+        const std::string imagePath = parser.get<std::string>("image");
+        const int runs = parser.get<int>("runs");
+        const int warmup = parser.get<int>("warmup");
+        if (!parser.check())
+        {
+            parser.printErrors();
+            return 1;
+        }
+        CV_CheckGE(runs, 10, "--runs: a median needs at least 10 timed iterations");
+        CV_CheckGE(warmup, 1, "--warmup: at least one untimed iteration (allocations, lazy initialisation)");
+        const cv::Mat image = cv::imread(imagePath, cv::IMREAD_COLOR);
+        if (image.empty())
+            CV_Error(cv::Error::StsError, "cannot read the image " + imagePath);
+
+        std::vector<Result> results;
+        bool listLayers = parser.has("list_layers");
+        for (const std::string& size : splitList(parser.get<std::string>("sizes")))
+        {
+            const InputSpec spec = parseInputSpec(size);
+            for (const std::string& t : splitList(parser.get<std::string>("threads")))
+            {
+                const int threads = std::stoi(t);
+                CV_CheckGE(threads, 1, "--threads: thread counts must be at least 1");
+                results.push_back(measure(model, image, spec, threads, runs, warmup, listLayers));
+                listLayers = false;  // the mapping is the same for every configuration
+            }
+        }
+        printTable(results);
+        const std::string json = toJson(results, model, imagePath, image, runs, warmup);
+        std::cout << json << std::endl;
+        if (parser.has("json"))
+        {
+            std::ofstream f(parser.get<std::string>("json"));
+            f << json << "\n";
+            if (!f)
+                CV_Error(cv::Error::StsError, "cannot write " + parser.get<std::string>("json"));
+        }
+    }
+    catch (const cv::Exception& e)
+    {
+        std::cerr << "adaptive_text_benchmark: " << e.what() << std::endl;
+        return 2;
+    }
+    return 0;
+}

@@ -1,0 +1,251 @@
+#!/usr/bin/python3
+# This file is part of OpenCV project.
+# It is subject to the license terms in the LICENSE file found in the top-level directory
+# of this distribution and at http://opencv.org/license.html.
+"""Turns the raw results of tools/bench/run_benchmarks.sh into doc/benchmarks.md and its plot.
+
+    /usr/bin/python3 tools/bench/plot_benchmarks.py --results out/bench --doc doc/benchmarks.md \
+        --plot doc/images/benchmarks.png
+"""
+import argparse
+import json
+import os
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+STAGES = [("preprocess", "preprocess"), ("backbone", "backbone"), ("proposals", "proposals"),
+          ("roi_features", "RoI features"), ("refine_decoder", "refine + decoder"),
+          ("forward_other", "dnn other"), ("postprocess", "postprocess")]
+# What bench.py of the peer prints per size.
+PEER_LINE = re.compile(r"opencv-dnn (\d+)x(\d+) threads=(\d+) runs=(\d+) forward median ([\d.]+) ms.*?"
+                       r"end-to-end median ([\d.]+) ms \(min ([\d.]+)\), (\d+) dets")
+REGENERATE = "tools/bench/run_benchmarks.sh"
+
+
+def read_key_values(path):
+    values = {}
+    with open(path) as f:
+        for line in f:
+            key, _, value = line.partition(":")
+            values[key.strip()] = value.strip()
+    return values
+
+
+def read_loads(path):
+    """load.txt lines 'tool tag phase | l1 l5 l15' -> {(tool, tag, phase): 'l1 l5 l15'}."""
+    loads = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                head, _, load = line.partition("|")
+                tool, tag, phase = head.split()
+                loads[(tool, tag, phase)] = load.strip()
+    return loads
+
+
+def read_peer(results_dir, tag):
+    """{(W, H, threads): {"forward": ms, "end_to_end": ms, "runs": n, "dets": n}} from peer_<tag>_t<T>.txt."""
+    peer = {}
+    for name in sorted(os.listdir(results_dir)):
+        if not (name.startswith("peer_%s_t" % tag) and name.endswith(".txt")):
+            continue
+        with open(os.path.join(results_dir, name)) as f:
+            for m in PEER_LINE.finditer(f.read()):
+                w, h, t, runs = (int(m.group(i)) for i in range(1, 5))
+                peer[(w, h, t)] = {"forward": float(m.group(5)), "end_to_end": float(m.group(6)),
+                                   "runs": runs, "dets": int(m.group(8))}
+    return peer
+
+
+def load_image_results(results_dir):
+    images = []
+    with open(os.path.join(results_dir, "images.txt")) as f:
+        for line in f:
+            tag, path = line.split(maxsplit=1)
+            with open(os.path.join(results_dir, "cpp_%s.json" % tag)) as g:
+                cpp = json.load(g)
+            pt_path = os.path.join(results_dir, "pytorch_%s.json" % tag)
+            pytorch = {}
+            if os.path.exists(pt_path):
+                with open(pt_path) as g:
+                    pt = json.load(g)
+                pytorch = {(r["input"], r["threads"]): r for r in pt["results"]}
+            images.append({"tag": tag, "path": path.strip(), "cpp": cpp, "pytorch": pytorch,
+                           "peer": read_peer(results_dir, tag)})
+    return images
+
+
+def ms(summary):
+    return "%.1f" % summary["median"]
+
+
+def ms_range(summary):
+    return "%.1f [%.1f–%.1f]" % (summary["median"], summary["p10"], summary["p90"])
+
+
+def ratio(a, b):
+    return "%.2f" % (a / b) if a and b else "–"
+
+
+def one_minute(load):
+    return load.split()[0] if load else "?"
+
+
+def image_section(img, loads):
+    cpp = img["cpp"]
+    tag = img["tag"]
+    name = os.path.basename(img["path"])
+    load_cpp = "%s → %s" % (one_minute(loads.get(("cpp", tag, "start"))), one_minute(loads.get(("cpp", tag, "end"))))
+    load_pt = "%s → %s" % (one_minute(loads.get(("pytorch", tag, "start"))),
+                           one_minute(loads.get(("pytorch", tag, "end"))))
+    lines = ["### %s (%dx%d)" % (name, cpp["image_size"][0], cpp["image_size"][1]), "",
+             "Ours, per stage (ms, medians of %d runs after %d warm-up; 1-min load average %s during this tool):"
+             % (cpp["runs"], cpp["warmup"], load_cpp), "",
+             "| input | net WxH | threads | " + " | ".join(label for _, label in STAGES) +
+             " | forward | **end to end** [p10–p90] | peak RSS MiB | detections |",
+             "|---|---|---|" + "---|" * len(STAGES) + "---|---|---|---|"]
+    for r in cpp["results"]:
+        lines.append("| %s | %dx%d | %d | %s | %s | **%s** | %.0f | %d |" % (
+            r["input"], r["net_size"][0], r["net_size"][1], r["threads"],
+            " | ".join(ms(r["stages"][key]) for key, _ in STAGES), ms(r["forward"]), ms_range(r["end_to_end"]),
+            r["peak_rss_mib"], r["detections"]))
+    has_unfolded = any("forward_unfolded" in r for r in img["pytorch"].values())
+    lines += ["", "Against PyTorch eager (same checkpoint, 1-min load %s) and the peer (same network input size):"
+              % load_pt, "",
+              "| input | net WxH | threads | ours forward | PyTorch forward%s | **PyTorch / ours** | ours end to end "
+              "| peer end to end | peer forward | **ours / peer** (end to end) | peer load |"
+              % (" | PyTorch, BN not folded" if has_unfolded else ""),
+              "|---|---|---|---|---|%s---|---|---|---|---|---|" % ("---|" if has_unfolded else "")]
+    for r in cpp["results"]:
+        w, h, t = r["net_size"][0], r["net_size"][1], r["threads"]
+        pt = img["pytorch"].get((r["input"], t))
+        peer = img["peer"].get((w, h, t))
+        pt_fwd = pt["forward"]["median"] if pt else None
+        peer_e2e = peer["end_to_end"] if peer else None
+        peer_load = "%s → %s" % (one_minute(loads.get(("peer", tag, "start_t%d" % t))),
+                                 one_minute(loads.get(("peer", tag, "end_t%d" % t))))
+        cells = [r["input"], "%dx%d" % (w, h), str(t), ms(r["forward"]), "%.1f" % pt_fwd if pt else "–"]
+        if has_unfolded:
+            cells.append(ms(pt["forward_unfolded"]) if pt and "forward_unfolded" in pt else "–")
+        cells += ["**%s**" % ratio(pt_fwd, r["forward"]["median"]), ms(r["end_to_end"]),
+                  "%.1f" % peer_e2e if peer else "–", "%.1f" % peer["forward"] if peer else "–",
+                  "**%s**" % ratio(r["end_to_end"]["median"], peer_e2e), peer_load]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def write_doc(path, plot_path, machine, images, loads):
+    rel_plot = os.path.relpath(plot_path, os.path.dirname(os.path.abspath(path)))
+    out = ["# Benchmarks: CPU latency and memory", "",
+           "Generated by `%s` (it builds `adaptive_text_benchmark` if needed, runs it, PyTorch eager "
+           "and the peer one after another on the same images and machine, then calls "
+           "`tools/bench/plot_benchmarks.py`). Do not edit by hand: rerun the command." % REGENERATE, "",
+           "## Machine", "",
+           "| | |", "|---|---|"]
+    for key in ("date", "commit", "nproc", "cpu", "threads", "sizes", "runs", "load_start", "load_end"):
+        if key in machine:
+            out.append("| %s | %s |" % (key.replace("_", " "), machine[key]))
+    out += ["", "Load averages are 1, 5, 15 min from `/proc/loadavg`. The machine is shared: a load average "
+            "above the core count means other processes competed for the cores while the numbers below were "
+            "taken, so they are slower than on an idle machine; the ratios compare tools run back to back under "
+            "similar load (each table says the load during its tool).", "",
+            "## Results", ""]
+    for img in images:
+        out += image_section(img, loads) + [""]
+    out += ["![benchmarks](%s)" % rel_plot, "",
+            "Targets of issue 5: PyTorch / ours >= 2 (ours at least twice as fast as PyTorch eager for the same "
+            "model and input) and ours / peer <= 1 (end to end at or below the peer's at the same input size).", "",
+            "## How it is measured", "",
+            "- **Inputs**: `short736` keeps the image's aspect ratio with the short side 736 "
+            "(AdaptiveTextDetector::INPUT_SIZE_SHORT_SIDE), `1280x736` is a fixed size (aspect not kept); "
+            "both rounded to multiples of 16 as the detector does.",
+            "- **Ours** (`apps/adaptive_text_benchmark`): per configuration a fresh detector and a fresh "
+            "`cv::dnn::Net` of the same model, `cv::setNumThreads(threads)`, warm-up runs, then each timed "
+            "iteration runs the stages once on the Net and `AdaptiveTextDetector::detect` once (the end-to-end "
+            "column); medians and p10/p90 over the iterations.",
+            "- **Stages**: *preprocess* = resize + `blobFromImage` (timed around the calls) + the graph's "
+            "normalisation conv `preprocess`; the graph layers' times come from `Net::getPerfProfile` after each "
+            "forward, summed per stage by layer name and type in graph order: *backbone* = layers of the "
+            "`/backbone/` scope (13 convs, ReLUs, 5 SEBlocks, 4 max-pools); *proposals* = `rpn_conv`, ReLU, "
+            "`rpn_cls`, `rpn_reg`, sigmoid and `adaptivetext.TextProposal`; *RoI features* = "
+            "`adaptivetext.RoIAlign`; *refine + decoder* = everything after RoIAlign (Flatten, fc1, fc2, "
+            "text_cls, box_reg, sigmoid, `adaptivetext.PointPairDecoder`, and the Identity layers OpenCV adds "
+            "for the graph outputs). *dnn other* = forward wall time minus the sum of the layer times (cv::dnn's "
+            "own work between layers). *postprocess* (polygons, scaling, clipping, polygon NMS) is the module's "
+            "internal `postprocess.cpp`, which the tool compiles in to time it directly on the forward's outputs "
+            "(it checks that it finds as many polygons as `detect`). Print the mapping with "
+            "`adaptive_text_benchmark --list_layers`.",
+            "- **Peak memory**: `VmHWM` of the process from `/proc/self/status`, reset by writing 5 to "
+            "`/proc/self/clear_refs` just before the detector is created, read after its warm-up (so it is the "
+            "detector's peak at that size, plus what the process already held, about 60 MiB of libraries).",
+            "- **PyTorch eager** (`tools/bench/bench_pytorch.py`): `ATRR.forward(image)` of the checkpoint the "
+            "shipped ONNX was exported from, eval mode, `torch.no_grad()`, `torch.set_num_threads(threads)`. "
+            "*PyTorch forward* folds each Conv+BatchNorm into one Conv as the export does, so it computes exactly "
+            "the graph the C++ side runs; the first image also times the checkpoint as trained (BatchNorm run "
+            "separately). The ratio uses the folded (faster or equal) form. PyTorch has no polygon postprocess, "
+            "so forward is compared with forward.",
+            "- **Peer** (`../shared/peer/bench.py`): PP-OCRv4 mobile DB detector on OpenCV 4.6 DNN, at the "
+            "network sizes ours used on that image; end to end = resize + normalise + forward + DB "
+            "post-processing (see `../shared/peer/README.md`).", ""]
+    with open(path, "w") as f:
+        f.write("\n".join(out))
+
+
+def plot(path, images):
+    fig, axes = plt.subplots(2, len(images), figsize=(6.5 * len(images), 8), squeeze=False)
+    colors = plt.get_cmap("tab10").colors
+    for col, img in enumerate(images):
+        cpp = img["cpp"]["results"]
+        labels = ["%dx%d\n%d thr" % (r["net_size"][0], r["net_size"][1], r["threads"]) for r in cpp]
+        xs = range(len(cpp))
+        ax = axes[0][col]
+        bottom = [0.0] * len(cpp)
+        for i, (key, label) in enumerate(STAGES):
+            values = [max(0.0, r["stages"][key]["median"]) for r in cpp]
+            ax.bar(xs, values, bottom=bottom, color=colors[i], label=label)
+            bottom = [b + v for b, v in zip(bottom, values)]
+        ax.set_xticks(list(xs), labels)
+        ax.set_ylabel("ms (median)")
+        ax.set_title("ours per stage: %s" % os.path.basename(img["path"]))
+        ax.legend(fontsize=7)
+
+        ax = axes[1][col]
+        width = 0.27
+        ours = [r["end_to_end"]["median"] for r in cpp]
+        pytorch = [img["pytorch"].get((r["input"], r["threads"]), {}).get("forward", {}).get("median", 0.0)
+                   for r in cpp]
+        peer = [img["peer"].get((r["net_size"][0], r["net_size"][1], r["threads"]), {}).get("end_to_end", 0.0)
+                for r in cpp]
+        ax.bar([x - width for x in xs], ours, width, label="ours, end to end", color=colors[0])
+        ax.bar(list(xs), pytorch, width, label="PyTorch eager, forward", color=colors[3])
+        ax.bar([x + width for x in xs], peer, width, label="peer (PP-OCRv4 DB), end to end", color=colors[2])
+        ax.set_xticks(list(xs), labels)
+        ax.set_yscale("log")
+        ax.set_ylabel("ms (median, log scale)")
+        ax.set_title("vs PyTorch eager and the peer")
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    fig.savefig(path, dpi=80)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--results", required=True, help="folder written by run_benchmarks.sh")
+    ap.add_argument("--doc", required=True)
+    ap.add_argument("--plot", required=True)
+    a = ap.parse_args()
+    images = load_image_results(a.results)
+    machine = read_key_values(os.path.join(a.results, "machine.txt"))
+    loads = read_loads(os.path.join(a.results, "load.txt"))
+    plot(a.plot, images)
+    write_doc(a.doc, a.plot, machine, images, loads)
+    print("wrote %s and %s" % (a.doc, a.plot))
+
+
+if __name__ == "__main__":
+    main()
