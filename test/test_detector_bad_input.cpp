@@ -11,10 +11,6 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
-#include <cstdio>
-#include <fstream>
-#include <functional>
-#include <iterator>
 
 #ifdef __linux__
 #include <sys/resource.h>
@@ -23,23 +19,6 @@
 namespace {
 
 using namespace adaptivetext_test;
-
-std::string errorOf(const std::function<void()>& f)
-{
-    try
-    {
-        f();
-    }
-    catch (const cv::Exception& e)
-    {
-        return e.what();
-    }
-    BOOST_ERROR("no cv::Exception was thrown");
-    return std::string();
-}
-
-#define CHECK_HAS(text, part) \
-    BOOST_CHECK_MESSAGE((text).find(part) != std::string::npos, "expected \"" << (part) << "\" in: " << (text))
 
 cv::Ptr<cv::AdaptiveTextDetector> tinyDetector()
 {
@@ -133,17 +112,12 @@ BOOST_AUTO_TEST_CASE(nonexistent_model_path)
 
 BOOST_AUTO_TEST_CASE(truncated_model)
 {
-    std::ifstream src(dataPath("tiny_detector.onnx"), std::ios::binary);
-    const std::vector<char> bytes((std::istreambuf_iterator<char>(src)), std::istreambuf_iterator<char>());
+    std::vector<uchar> bytes = readBytes(dataPath("tiny_detector.onnx"));
     BOOST_REQUIRE_GT(bytes.size(), 100u);
-    const std::string path = cv::tempfile(".onnx");
-    {
-        std::ofstream dst(path, std::ios::binary);
-        dst.write(bytes.data(), (std::streamsize)(bytes.size() / 2));
-    }
-    const std::string msg = createError(path);
-    std::remove(path.c_str());
-    CHECK_HAS(msg, path);
+    bytes.resize(bytes.size() / 2);
+    const TempFile file(bytes);
+    const std::string msg = createError(file.path);
+    CHECK_HAS(msg, file.path);
     CHECK_HAS(msg, "ONNX");
 }
 

@@ -11,51 +11,11 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include <cstdio>
-#include <fstream>
-#include <functional>
 #include <iterator>
 
 namespace {
 
-using adaptivetext_test::dataPath;
-
-std::vector<uchar> readBytes(const std::string& path)
-{
-    std::ifstream f(path, std::ios::binary);
-    BOOST_REQUIRE_MESSAGE(f, "cannot open " << path << " (run tools/testdata/generate_all.py)");
-    return std::vector<uchar>((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-}
-
-/** Writes bytes to a fresh temporary file that is removed when the object goes away. */
-struct TempFile
-{
-    std::string path;
-    explicit TempFile(const std::vector<uchar>& bytes) : path(cv::tempfile(".onnx"))
-    {
-        std::ofstream f(path, std::ios::binary);
-        f.write(reinterpret_cast<const char*>(bytes.data()), (std::streamsize)bytes.size());
-    }
-    ~TempFile() { std::remove(path.c_str()); }
-};
-
-/** The message of the cv::Exception that `f` throws; fails the test when it throws none. */
-std::string errorOf(const std::function<void()>& f)
-{
-    try
-    {
-        f();
-    }
-    catch (const cv::Exception& e)
-    {
-        return e.what();
-    }
-    BOOST_ERROR("no cv::Exception was thrown");
-    return std::string();
-}
-
-#define CHECK_HAS(text, part) \
-    BOOST_CHECK_MESSAGE((text).find(part) != std::string::npos, "expected \"" << (part) << "\" in: " << (text))
+using namespace adaptivetext_test;
 
 /** Stands in for the real adaptivetext.SEBlock while the loader is tested, so that these tests depend on
  *  the loader only (the layer has its own suite). It copies its input. LayerFactory keeps a stack per type:
@@ -112,7 +72,7 @@ BOOST_AUTO_TEST_CASE(complete_model_loads_and_runs)
         net.forward(outs, std::vector<cv::String>(std::begin(kOutputs), std::end(kOutputs)));
         BOOST_REQUIRE_EQUAL(outs.size(), 6u);
         for (const cv::Mat& out : outs)
-            BOOST_CHECK_EQUAL(adaptivetext_test::maxAbsDiff(out, x), 0.0);
+            BOOST_CHECK_EQUAL(maxAbsDiff(out, x), 0.0);
     }
 }
 
@@ -124,7 +84,7 @@ BOOST_AUTO_TEST_CASE(missing_file_names_the_path)
 
 BOOST_AUTO_TEST_CASE(directory_is_refused)
 {
-    const std::string msg = errorOf([] { cv::adaptivetext::readModel(adaptivetext_test::dataDir()); });
+    const std::string msg = errorOf([] { cv::adaptivetext::readModel(dataDir()); });
     CHECK_HAS(msg, "(it is a directory)");
 }
 

@@ -68,8 +68,7 @@ BOOST_AUTO_TEST_CASE(graph_outputs_match_numpy_reference)
     for (size_t i = 0; i < kOutputs.size(); ++i)
     {
         const cv::Mat ref = readNpy(dataPath("tiny_detector.out_" + kOutputs[i] + ".npy"));
-        const double err = maxAbsDiff(outs[i], ref), tol = 1e-4 * refScale(ref);
-        BOOST_CHECK_MESSAGE(err <= tol, kOutputs[i] << ": max abs error " << err << " > " << tol);
+        checkClose(outs[i], ref, kOutputs[i]);
     }
 }
 
@@ -85,11 +84,8 @@ BOOST_AUTO_TEST_CASE(one_net_across_shapes_equals_a_fresh_net_per_shape)
         cv::dnn::Net fresh = loadTinyNet(0.f);
         const std::vector<cv::Mat> a = forward(reused, blob), b = forward(fresh, blob);
         for (size_t i = 0; i < kOutputs.size(); ++i)
-        {
-            const double err = maxAbsDiff(a[i], b[i]);
-            BOOST_CHECK_MESSAGE(err <= 1e-5 * refScale(b[i]),
-                                "size " << sizes[s] << ", output " << kOutputs[i] << ": reused net differs by " << err);
-        }
+            checkClose(a[i], b[i], cv::format("size %dx%d, output %s (reused net vs fresh net)", sizes[s].width,
+                                              sizes[s].height, kOutputs[i].c_str()), 1e-5);
     }
 }
 

@@ -12,10 +12,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include <cstdio>
-#include <fstream>
 #include <functional>
-#include <iterator>
 
 namespace {
 
@@ -23,36 +20,16 @@ using namespace adaptivetext_test;
 
 const char* const kCorruptMarker = "is corrupt";
 
-std::vector<uchar> readBytes(const std::string& path)
-{
-    std::ifstream f(path, std::ios::binary);
-    BOOST_REQUIRE_MESSAGE(f.is_open(), "cannot open " << path);
-    return std::vector<uchar>((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-}
-
-// The exception of f, which must be a cv::Exception with StsUnsupportedFormat.
+// The message of f's exception, which must be a cv::Exception with StsUnsupportedFormat.
 std::string formatError(const std::function<void()>& f)
 {
-    try
-    {
-        f();
-    }
-    catch (const cv::Exception& e)
-    {
-        BOOST_CHECK_EQUAL(e.code, cv::Error::StsUnsupportedFormat);
-        return e.what();
-    }
-    BOOST_ERROR("no cv::Exception was thrown");
-    return std::string();
+    return errorOf(f, cv::Error::StsUnsupportedFormat);
 }
 
 std::string bufferError(const std::vector<uchar>& bytes)
 {
     return formatError([&] { cv::adaptivetext::readModelFromBuffer(bytes); });
 }
-
-#define CHECK_HAS(text, part) \
-    BOOST_CHECK_MESSAGE((text).find(part) != std::string::npos, "expected \"" << (part) << "\" in: " << (text))
 
 // Protobuf wire format by hand (https://protobuf.dev/programming-guides/encoding/): a field is the varint
 // key (number << 3 | wire type) followed by a varint (type 0) or a varint length and the bytes (type 2).

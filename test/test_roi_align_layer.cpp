@@ -7,40 +7,14 @@
 #include "test_utils.hpp"
 
 #include <opencv2/adaptivetext/layers.hpp>
-#include <opencv2/dnn/shape_utils.hpp>
 
 #include <boost/test/unit_test.hpp>
 
-#include <functional>
 #include <limits>
 
 namespace {
 
 using namespace adaptivetext_test;
-
-/** The message of the cv::Exception that `f` throws; fails the test when it throws none. */
-std::string errorOf(const std::function<void()>& f)
-{
-    try
-    {
-        f();
-    }
-    catch (const cv::Exception& e)
-    {
-        return e.what();
-    }
-    BOOST_ERROR("no cv::Exception was thrown");
-    return std::string();
-}
-
-#define CHECK_HAS(text, part) \
-    BOOST_CHECK_MESSAGE((text).find(part) != std::string::npos, "expected \"" << (part) << "\" in: " << (text))
-
-void checkClose(const cv::Mat& out, const cv::Mat& ref, const std::string& what)
-{
-    const double err = maxAbsDiff(out, ref), tol = 1e-4 * refScale(ref);
-    BOOST_CHECK_MESSAGE(err <= tol, what << ": max abs error " << err << " > " << tol);
-}
 
 /** Runs test/data/<name>.onnx on its stored X, rois and compares with its stored Y; returns the output. */
 cv::Mat checkCase(const std::string& name)
@@ -57,19 +31,12 @@ cv::Mat checkCase(const std::string& name)
 /** Loads test/data/<name>.onnx and runs it on zeros of the given shapes; returns the error message. */
 std::string errorOfModel(const std::string& name, const std::vector<int>& xShape, const std::vector<int>& roisShape)
 {
-    cv::adaptivetext::registerLayers();
-    return errorOf([&] {
-        cv::Mat x(xShape, CV_32F, cv::Scalar(0)), rois(roisShape, CV_32F, cv::Scalar(0));
-        runModel(name, { "X", "rois" }, { x, rois }, { "Y" });
-    });
+    return adaptivetext_test::errorOfModel(name, { "X", "rois" }, { xShape, roisShape }, { "Y" });
 }
 
 cv::dnn::LayerParams roiParams(int outH, int outW, double scale, int samplingRatio)
 {
-    cv::dnn::LayerParams lp;
-    lp.name = "roi_align";
-    lp.type = "adaptivetext.RoIAlign";
-    lp.set("version", 1);
+    cv::dnn::LayerParams lp = layerParams("roi_align", "RoIAlign");
     lp.set("output_height", outH);
     lp.set("output_width", outW);
     lp.set("spatial_scale", scale);
@@ -80,12 +47,7 @@ cv::dnn::LayerParams roiParams(int outH, int outW, double scale, int samplingRat
 /** Runs a directly created layer on x and rois. */
 cv::Mat runLayer(cv::dnn::LayerParams lp, const cv::Mat& x, const cv::Mat& rois)
 {
-    cv::Ptr<cv::dnn::Layer> layer = cv::adaptivetext::RoIAlignLayer::create(lp);
-    std::vector<cv::dnn::MatShape> outShapes, internalShapes;
-    layer->getMemoryShapes({ cv::dnn::shape(x), cv::dnn::shape(rois) }, 1, outShapes, internalShapes);
-    std::vector<cv::Mat> inputs = { x, rois }, outputs = { cv::Mat(outShapes[0], CV_32F) }, internals;
-    layer->forward(inputs, outputs, internals);
-    return outputs[0];
+    return forwardLayer(cv::adaptivetext::RoIAlignLayer::create(lp), { x, rois })[0];
 }
 
 }  // namespace

@@ -11,35 +11,10 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
-#include <functional>
 
 namespace {
 
 using namespace adaptivetext_test;
-
-/** The message of the cv::Exception that `f` throws; fails the test when it throws none. */
-std::string errorOf(const std::function<void()>& f)
-{
-    try
-    {
-        f();
-    }
-    catch (const cv::Exception& e)
-    {
-        return e.what();
-    }
-    BOOST_ERROR("no cv::Exception was thrown");
-    return std::string();
-}
-
-#define CHECK_HAS(text, part) \
-    BOOST_CHECK_MESSAGE((text).find(part) != std::string::npos, "expected \"" << (part) << "\" in: " << (text))
-
-void checkClose(const cv::Mat& out, const cv::Mat& ref, const std::string& what)
-{
-    const double err = maxAbsDiff(out, ref), tol = 1e-4 * refScale(ref);
-    BOOST_CHECK_MESSAGE(err <= tol, what << ": max abs error " << err << " > " << tol);
-}
 
 /** Runs test/data/<name>.onnx on its stored X and compares with its stored Y. */
 void checkCase(const std::string& name)
@@ -54,19 +29,12 @@ void checkCase(const std::string& name)
 /** Loads test/data/<name>.onnx and runs it on zeros of `shape`; returns the error message. */
 std::string errorOfModel(const std::string& name, const std::vector<int>& shape)
 {
-    cv::adaptivetext::registerLayers();
-    return errorOf([&] {
-        cv::Mat x(shape, CV_32F, cv::Scalar(0));
-        runModel(name, { "X" }, { x }, { "Y" });
-    });
+    return adaptivetext_test::errorOfModel(name, { "X" }, { shape }, { "Y" });
 }
 
 cv::dnn::LayerParams seParams(const std::vector<cv::Mat>& blobs)
 {
-    cv::dnn::LayerParams lp;
-    lp.name = "se";
-    lp.type = "adaptivetext.SEBlock";
-    lp.set("version", 1);
+    cv::dnn::LayerParams lp = layerParams("se", "SEBlock");
     lp.blobs = blobs;
     return lp;
 }
@@ -113,8 +81,7 @@ BOOST_AUTO_TEST_CASE(hand_worked_gates)
     cv::Mat x(4, shape, CV_32F);
     const float values[] = { 2, 2, 2, 2, 1, -1, -1, 1 };
     std::copy(values, values + 8, x.ptr<float>());
-    std::vector<cv::Mat> inputs = { x }, outputs = { cv::Mat(4, shape, CV_32F) }, internals;
-    layer->forward(inputs, outputs, internals);
+    const std::vector<cv::Mat> outputs = forwardLayer(layer, { x });
 
     const float* y = outputs[0].ptr<float>();
     const double g1 = 1.0 / (1.0 + std::exp(-10.0));
@@ -156,8 +123,7 @@ BOOST_AUTO_TEST_CASE(fp16_input_goes_through_the_fp32_path)
                           internals;
     layer->forward(inputs, outputs, internals);
     cv::convertFp16(outputs[0].getMat(cv::ACCESS_READ), y);
-    const double err = maxAbsDiff(y, ref), tol = 1e-2 * refScale(ref);  // half precision
-    BOOST_CHECK_MESSAGE(err <= tol, "fp16: max abs error " << err << " > " << tol);
+    checkClose(y, ref, "fp16", 1e-2);  // half precision
 }
 
 BOOST_AUTO_TEST_CASE(refuses_a_node_of_contract_version_2)

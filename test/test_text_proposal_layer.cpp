@@ -8,11 +8,8 @@
 #include "test_utils.hpp"
 
 #include <opencv2/adaptivetext/layers.hpp>
-#include <opencv2/dnn/shape_utils.hpp>
 
 #include <boost/test/unit_test.hpp>
-
-#include <functional>
 
 namespace {
 
@@ -45,38 +42,17 @@ void checkCase(const std::string& name)
         BOOST_CHECK_EQUAL(out[0].size[0], refRois.size[0]);
         BOOST_CHECK_EQUAL(out[0].size[1], 5);
         BOOST_CHECK_EQUAL(out[1].size[0], refScores.size[0]);
-        BOOST_CHECK_LE(maxAbsDiff(out[0], refRois), 1e-4 * refScale(refRois));
-        BOOST_CHECK_LE(maxAbsDiff(out[1], refScores), 1e-4 * refScale(refScores));
+        checkClose(out[0], refRois, "rois");
+        checkClose(out[1], refScores, "rpn_scores");
     }
 }
-
-/** The message of the cv::Exception that `f` throws; fails the test when it throws none. */
-std::string errorOf(const std::function<void()>& f)
-{
-    try
-    {
-        f();
-    }
-    catch (const cv::Exception& e)
-    {
-        return e.what();
-    }
-    BOOST_ERROR("no cv::Exception was thrown");
-    return std::string();
-}
-
-#define CHECK_HAS(text, part) \
-    BOOST_CHECK_MESSAGE((text).find(part) != std::string::npos, "expected \"" << (part) << "\" in: " << (text))
 
 /** Valid attributes: 2 sizes x 3 ratios = 6 anchors, K = 8. */
 cv::dnn::LayerParams validParams()
 {
-    cv::dnn::LayerParams lp;
-    lp.name = "tp";
-    lp.type = "adaptivetext.TextProposal";
+    cv::dnn::LayerParams lp = layerParams("tp", "TextProposal");
     const float sizes[] = { 16.f, 32.f };
     const float ratios[] = { 0.5f, 1.f, 2.f };
-    lp.set("version", 1);
     lp.set("feat_stride", 16);
     lp.set("anchor_sizes", cv::dnn::DictValue::arrayReal(sizes, 2));
     lp.set("anchor_ratios", cv::dnn::DictValue::arrayReal(ratios, 3));
@@ -90,34 +66,6 @@ cv::dnn::LayerParams validParams()
 cv::Ptr<cv::dnn::Layer> createLayer(cv::dnn::LayerParams lp)
 {
     return cv::adaptivetext::TextProposalLayer::create(lp);
-}
-
-std::vector<cv::dnn::MatShape> outputShapes(const cv::Ptr<cv::dnn::Layer>& layer,
-                                            const std::vector<cv::dnn::MatShape>& in)
-{
-    std::vector<cv::dnn::MatShape> out, internals;
-    layer->getMemoryShapes(in, 0, out, internals);
-    return out;
-}
-
-/** Calls forward on the layer directly with output blobs sized by getMemoryShapes. */
-std::vector<cv::Mat> forwardLayer(const cv::Ptr<cv::dnn::Layer>& layer, const std::vector<cv::Mat>& in)
-{
-    std::vector<cv::dnn::MatShape> inShapes;
-    for (const cv::Mat& m : in)
-        inShapes.push_back(cv::dnn::shape(m));
-    std::vector<cv::Mat> out, internals;
-    for (const cv::dnn::MatShape& s : outputShapes(layer, inShapes))
-        out.push_back(cv::Mat(s, CV_32F, cv::Scalar(123)));
-    std::vector<cv::Mat> inputs = in;
-    layer->forward(inputs, out, internals);
-    return out;
-}
-
-cv::Mat blob(std::initializer_list<int> dims, float value = 0.f)
-{
-    const std::vector<int> d(dims);
-    return cv::Mat((int)d.size(), d.data(), CV_32F, cv::Scalar(value));
 }
 
 }  // namespace

@@ -4,11 +4,16 @@
 
 #include "test_utils.hpp"
 
+#include <opencv2/adaptivetext.hpp>
+#include <opencv2/dnn/shape_utils.hpp>
+
 #include <boost/test/unit_test.hpp>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 
 namespace adaptivetext_test {
 
@@ -119,6 +124,61 @@ double refScale(const cv::Mat& ref)
     return std::max(1.0, cv::norm(ref.reshape(1, 1), cv::NORM_INF));
 }
 
+void checkClose(const cv::Mat& out, const cv::Mat& ref, const std::string& what, double relTol)
+{
+    const double err = maxAbsDiff(out, ref), tol = relTol * refScale(ref);
+    BOOST_CHECK_MESSAGE(err <= tol, what << ": max abs error " << err << " > " << tol);
+}
+
+// Both errorOf overloads: the exception itself, or an empty one (code 0) after failing the test.
+static cv::Exception exceptionOf(const std::function<void()>& f)
+{
+    try
+    {
+        f();
+    }
+    catch (const cv::Exception& e)
+    {
+        return e;
+    }
+    BOOST_ERROR("no cv::Exception was thrown");
+    return cv::Exception();
+}
+
+std::string errorOf(const std::function<void()>& f)
+{
+    return exceptionOf(f).what();
+}
+
+std::string errorOf(const std::function<void()>& f, int expectedCode)
+{
+    const cv::Exception e = exceptionOf(f);
+    if (!e.msg.empty())
+        BOOST_CHECK_EQUAL(e.code, expectedCode);
+    return e.what();
+}
+
+cv::Mat blob(std::initializer_list<int> dims, float value)
+{
+    const std::vector<int> d(dims);
+    return cv::Mat((int)d.size(), d.data(), CV_32F, cv::Scalar(value));
+}
+
+std::vector<uchar> readBytes(const std::string& path)
+{
+    std::ifstream f(path, std::ios::binary);
+    BOOST_REQUIRE_MESSAGE(f.is_open(), "cannot open " << path << " (run tools/testdata/generate_all.py)");
+    return std::vector<uchar>((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+}
+
+TempFile::TempFile(const std::vector<uchar>& bytes) : path(cv::tempfile(".onnx"))
+{
+    std::ofstream f(path, std::ios::binary);
+    f.write(reinterpret_cast<const char*>(bytes.data()), (std::streamsize)bytes.size());
+}
+
+TempFile::~TempFile() { std::remove(path.c_str()); }
+
 std::vector<cv::Mat> runModel(const std::string& onnxName, const std::vector<std::string>& inputNames,
                               const std::vector<cv::Mat>& inputs, const std::vector<std::string>& outputNames)
 {
@@ -130,6 +190,47 @@ std::vector<cv::Mat> runModel(const std::string& onnxName, const std::vector<std
     std::vector<cv::String> names(outputNames.begin(), outputNames.end());
     net.forward(outs, names);
     return outs;
+}
+
+std::string errorOfModel(const std::string& onnxName, const std::vector<std::string>& inputNames,
+                         const std::vector<std::vector<int> >& inputShapes, const std::vector<std::string>& outputNames)
+{
+    cv::adaptivetext::registerLayers();
+    return errorOf([&] {
+        std::vector<cv::Mat> inputs;
+        for (const std::vector<int>& shape : inputShapes)
+            inputs.push_back(cv::Mat(shape, CV_32F, cv::Scalar(0)));
+        runModel(onnxName, inputNames, inputs, outputNames);
+    });
+}
+
+cv::dnn::LayerParams layerParams(const std::string& name, const std::string& op)
+{
+    cv::dnn::LayerParams lp;
+    lp.name = name;
+    lp.type = "adaptivetext." + op;
+    lp.set("version", 1);
+    return lp;
+}
+
+std::vector<cv::dnn::MatShape> outputShapes(const cv::Ptr<cv::dnn::Layer>& layer,
+                                            const std::vector<cv::dnn::MatShape>& in)
+{
+    std::vector<cv::dnn::MatShape> out, internals;
+    layer->getMemoryShapes(in, 0, out, internals);
+    return out;
+}
+
+std::vector<cv::Mat> forwardLayer(const cv::Ptr<cv::dnn::Layer>& layer, const std::vector<cv::Mat>& in)
+{
+    std::vector<cv::dnn::MatShape> inShapes;
+    for (const cv::Mat& m : in)
+        inShapes.push_back(cv::dnn::shape(m));
+    std::vector<cv::Mat> inputs = in, out, internals;
+    for (const cv::dnn::MatShape& s : outputShapes(layer, inShapes))
+        out.push_back(cv::Mat(s, CV_32F, cv::Scalar(123)));
+    layer->forward(inputs, out, internals);
+    return out;
 }
 
 }  // namespace adaptivetext_test

@@ -26,7 +26,6 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -118,7 +117,7 @@ cv::Mat makeBlob(const cv::Mat& bgr, const cv::Size& netSize)
 // the RoI features; every layer after RoIAlign (Flatten, fc1, fc2, text_cls, box_reg, sigmoid,
 // PointPairDecoder) is refinement + decoder; the rest (rpn_conv, rpn_cls, rpn_reg, sigmoid, TextProposal)
 // lies between the backbone and RoIAlign, i.e. the Text-RPN proposals.
-std::vector<int> stageOfLayers(cv::dnn::Net& net, bool print)
+std::vector<int> stageOfLayers(cv::dnn::Net& net)
 {
     std::vector<int> stages;
     bool afterRoIAlign = false;
@@ -141,8 +140,6 @@ std::vector<int> stageOfLayers(cv::dnn::Net& net, bool print)
         else if (name.find("/backbone/") != std::string::npos)
             stage = BACKBONE;
         stages.push_back(stage);
-        if (print)
-            std::cout << "layer " << layerName << " (" << type << ") -> " << kStages[stage] << "\n";
     }
     CV_CheckEQ((int)std::count(stages.begin(), stages.end(), (int)ROI_FEATURES), 1,
                "the model must have exactly one adaptivetext.RoIAlign layer to split the stages (doc/model_format.md)");
@@ -250,7 +247,8 @@ Result measure(const std::string& model, const cv::Mat& image, const InputSpec& 
 
     // A fresh Net per input size, as the detector keeps one (doc/detector.md).
     cv::dnn::Net net = cv::adaptivetext::readModel(model);
-    const std::vector<int> layerStage = stageOfLayers(net, listLayers);
+    const std::vector<int> layerStage = stageOfLayers(net);
+    std::vector<std::vector<double> > layerMs(layerStage.size());
     const std::vector<cv::String>& outNames = cv::adaptivetext::detail::detectorOutputNames();
     const float scoreThreshold = detector->getScoreThreshold(), nmsThreshold = detector->getNMSThreshold();
     std::vector<cv::Mat> outs;
@@ -278,7 +276,10 @@ Result measure(const std::string& model, const cv::Mat& image, const InputSpec& 
         CV_CheckEQ(layerTicks.size(), layerStage.size(), "getPerfProfile must time every layer of getLayerNames");
         double perStage[STAGE_COUNT] = {};
         for (size_t l = 0; l < layerTicks.size(); ++l)
-            perStage[layerStage[l]] += layerTicks[l] * 1000.0 / cv::getTickFrequency();
+        {
+            layerMs[l].push_back(layerTicks[l] * 1000.0 / cv::getTickFrequency());
+            perStage[layerStage[l]] += layerMs[l].back();
+        }
         const double layersSum = perStage[PREPROCESS] + perStage[BACKBONE] + perStage[PROPOSALS] +
                                  perStage[ROI_FEATURES] + perStage[REFINE_DECODER];
         perStage[PREPROCESS] += resizeBlob;
@@ -311,6 +312,15 @@ Result measure(const std::string& model, const cv::Mat& image, const InputSpec& 
     r.forward = summarize(forwardMs);
     r.endToEnd = summarize(endToEndMs);
     r.detections = polygons.size();
+    if (listLayers)
+    {
+        const std::vector<cv::String> names = net.getLayerNames();
+        std::printf("layers at %s (%dx%d), %d threads: median ms, type, stage\n", spec.label.c_str(),
+                    r.netSize.width, r.netSize.height, r.threads);
+        for (size_t l = 0; l < names.size(); ++l)
+            std::printf("%10.3f  %-60s %-30s %s\n", summarize(layerMs[l]).median, names[l].c_str(),
+                        net.getLayer(names[l])->type.c_str(), kStages[layerStage[l]]);
+    }
     return r;
 }
 
@@ -365,7 +375,7 @@ int main(int argc, char** argv)
         "{runs        | 20              | timed iterations per configuration (at least 10)}"
         "{warmup      | 3               | untimed iterations first (at least 1)}"
         "{json        |                 | also write the JSON line to this file}"
-        "{list_layers |                 | print each layer with its type and stage}";
+        "{list_layers |                 | print each layer: median time, type and stage}";
     cv::CommandLineParser parser(argc, argv, keys);
     parser.about("Per-stage and end-to-end CPU latency and peak memory of cv::AdaptiveTextDetector (doc/benchmarks.md).");
     if (parser.has("help") || !parser.has("image"))
@@ -391,7 +401,7 @@ int main(int argc, char** argv)
             CV_Error(cv::Error::StsError, "cannot read the image " + imagePath);
 
         std::vector<Result> results;
-        bool listLayers = parser.has("list_layers");
+        const bool listLayers = parser.has("list_layers");
         for (const std::string& size : splitList(parser.get<std::string>("sizes")))
         {
             const InputSpec spec = parseInputSpec(size);
@@ -400,7 +410,6 @@ int main(int argc, char** argv)
                 const int threads = std::stoi(t);
                 CV_CheckGE(threads, 1, "--threads: thread counts must be at least 1");
                 results.push_back(measure(model, image, spec, threads, runs, warmup, listLayers));
-                listLayers = false;  // the mapping is the same for every configuration
             }
         }
         printTable(results);

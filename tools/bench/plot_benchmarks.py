@@ -106,13 +106,13 @@ def image_section(img, loads):
              "Ours, per stage (ms, medians of %d runs after %d warm-up; 1-min load average %s during this tool):"
              % (cpp["runs"], cpp["warmup"], load_cpp), "",
              "| input | net WxH | threads | " + " | ".join(label for _, label in STAGES) +
-             " | forward | **end to end** [p10–p90] | peak RSS MiB | detections |",
+             " | forward | **end to end** [p10–p90] | peak RSS MiB (RSS before) | detections |",
              "|---|---|---|" + "---|" * len(STAGES) + "---|---|---|---|"]
     for r in cpp["results"]:
-        lines.append("| %s | %dx%d | %d | %s | %s | **%s** | %.0f | %d |" % (
+        lines.append("| %s | %dx%d | %d | %s | %s | **%s** | %.0f (%.0f) | %d |" % (
             r["input"], r["net_size"][0], r["net_size"][1], r["threads"],
             " | ".join(ms(r["stages"][key]) for key, _ in STAGES), ms(r["forward"]), ms_range(r["end_to_end"]),
-            r["peak_rss_mib"], r["detections"]))
+            r["peak_rss_mib"], r["rss_before_mib"], r["detections"]))
     has_unfolded = any("forward_unfolded" in r for r in img["pytorch"].values())
     lines += ["", "Against PyTorch eager (same checkpoint, 1-min load %s) and the peer (same network input size):"
               % load_pt, "",
@@ -181,7 +181,8 @@ def write_doc(path, plot_path, machine, images, loads):
             "`adaptive_text_benchmark --list_layers`.",
             "- **Peak memory**: `VmHWM` of the process from `/proc/self/status`, reset by writing 5 to "
             "`/proc/self/clear_refs` just before the detector is created, read after its warm-up (so it is the "
-            "detector's peak at that size, plus what the process already held, about 60 MiB of libraries).",
+            "detector's peak at that size, plus what the process already held before creating it: the RSS in "
+            "brackets, libraries and heap kept from earlier configurations).",
             "- **PyTorch eager** (`tools/bench/bench_pytorch.py`): `ATRR.forward(image)` of the checkpoint the "
             "shipped ONNX was exported from, eval mode, `torch.no_grad()`, `torch.set_num_threads(threads)`. "
             "*PyTorch forward* folds each Conv+BatchNorm into one Conv as the export does, so it computes exactly "
@@ -211,7 +212,7 @@ def plot(path, images):
         ax.set_xticks(list(xs), labels)
         ax.set_ylabel("ms (median)")
         ax.set_title("ours per stage: %s" % os.path.basename(img["path"]))
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=7, loc="upper left")
 
         ax = axes[1][col]
         width = 0.27
@@ -224,10 +225,9 @@ def plot(path, images):
         ax.bar(list(xs), pytorch, width, label="PyTorch eager, forward", color=colors[3])
         ax.bar([x + width for x in xs], peer, width, label="peer (PP-OCRv4 DB), end to end", color=colors[2])
         ax.set_xticks(list(xs), labels)
-        ax.set_yscale("log")
-        ax.set_ylabel("ms (median, log scale)")
+        ax.set_ylabel("ms (median)")
         ax.set_title("vs PyTorch eager and the peer")
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=7, loc="upper left")
     fig.tight_layout()
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     fig.savefig(path, dpi=80)

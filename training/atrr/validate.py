@@ -17,6 +17,11 @@ import time
 
 import numpy as np
 
+from . import geometry
+from .geometry import polygon_areas, polygon_iou
+
+_raster_areas = geometry.raster_areas  # the rasterised fallback, which training/tests checks directly
+
 EVALUATOR_NAME = "adaptive_text_eval"
 _warned_missing = []
 DONT_CARE = "###"
@@ -83,41 +88,6 @@ def run_evaluator(exe, gt_dir, pred_dir, protocol="icdar15", timeout=600):
 
 # ---- fallback matcher ------------------------------------------------------------------------------------
 
-def _polygon_areas(a, b):
-    """(area of a, area of b, area of a ∩ b) for simple polygons given as (n, 2) arrays.
-
-    Exact with shapely (Debian python3-shapely); otherwise a rasterisation at >= 256 px across the pair,
-    which is accurate to about 1 % and is enough for a 0.5 threshold.
-    """
-    try:
-        from shapely.geometry import Polygon
-    except ImportError:
-        return _raster_areas(a, b)
-    pa, pb = Polygon(a).buffer(0), Polygon(b).buffer(0)  # buffer(0) repairs self-touching outlines
-    return pa.area, pb.area, pa.intersection(pb).area
-
-
-def _raster_areas(a, b):
-    import cv2
-    both = np.vstack([a, b])
-    lo = both.min(axis=0)
-    scale = 256.0 / max(float((both.max(axis=0) - lo).max()), 1e-6)
-    size = (int(np.ceil((both.max(axis=0) - lo).max() * scale)) + 2,) * 2
-    masks = []
-    for poly in (a, b):
-        mask = np.zeros(size, np.uint8)
-        cv2.fillPoly(mask, [np.rint((poly - lo) * scale).astype(np.int32)], 1)
-        masks.append(mask.astype(bool))
-    px = scale * scale
-    return masks[0].sum() / px, masks[1].sum() / px, (masks[0] & masks[1]).sum() / px
-
-
-def polygon_iou(a, b):
-    area_a, area_b, inter = _polygon_areas(np.asarray(a, float), np.asarray(b, float))
-    union = area_a + area_b - inter
-    return inter / union if union > 0 else 0.0
-
-
 def match_image(gts, gt_ignore, dets, iou_threshold=0.5, dont_care_overlap=0.5):
     """One image, ICDAR 2015 style. Returns (matches, care ground truths, care detections).
 
@@ -131,7 +101,7 @@ def match_image(gts, gt_ignore, dets, iou_threshold=0.5, dont_care_overlap=0.5):
         ignored = False
         for g, ign in zip(gts, gt_ignore):
             if ign:
-                area_d, _, inter = _polygon_areas(d, g)
+                area_d, _, inter = polygon_areas(d, g)
                 if area_d > 0 and inter / area_d > dont_care_overlap:
                     ignored = True
                     break

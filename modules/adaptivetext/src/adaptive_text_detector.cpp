@@ -105,8 +105,7 @@ public:
                    "adaptivetext detector model (doc/model_format.md)");
         modelBytes_ = readFileBytes(path);
         setInputSize(inputSize);
-        net.setPreferableBackend(backendId_);
-        net.setPreferableTarget(targetId_);
+        applyBackendAndTarget(net);
         nets_.push_back(Entry{ Size(), net });  // Size() = not yet run: it takes the first input size
     }
 
@@ -162,11 +161,7 @@ public:
                           adaptivetext::detail::roundToStride(size.height));
     }
 
-    Size getInputSize() const CV_OVERRIDE
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        return fixedSize_;
-    }
+    Size getInputSize() const CV_OVERRIDE { return lockedGet(fixedSize_); }
 
     void setInputSizePolicy(int policy, int sideLength) CV_OVERRIDE
     {
@@ -184,48 +179,21 @@ public:
         fixedSize_ = Size();
     }
 
-    int getInputSizePolicy() const CV_OVERRIDE
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        return policy_;
-    }
+    int getInputSizePolicy() const CV_OVERRIDE { return lockedGet(policy_); }
+    int getSideLength() const CV_OVERRIDE { return lockedGet(sideLength_); }
 
-    int getSideLength() const CV_OVERRIDE
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        return sideLength_;
-    }
+    void setScoreThreshold(float threshold) CV_OVERRIDE { lockedSet(scoreThreshold_, threshold); }
+    float getScoreThreshold() const CV_OVERRIDE { return lockedGet(scoreThreshold_); }
 
-    void setScoreThreshold(float threshold) CV_OVERRIDE
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        scoreThreshold_ = threshold;
-    }
-
-    float getScoreThreshold() const CV_OVERRIDE
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        return scoreThreshold_;
-    }
-
-    void setNMSThreshold(float threshold) CV_OVERRIDE
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        nmsThreshold_ = threshold;
-    }
-
-    float getNMSThreshold() const CV_OVERRIDE
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        return nmsThreshold_;
-    }
+    void setNMSThreshold(float threshold) CV_OVERRIDE { lockedSet(nmsThreshold_, threshold); }
+    float getNMSThreshold() const CV_OVERRIDE { return lockedGet(nmsThreshold_); }
 
     void setPreferableBackend(int backendId) CV_OVERRIDE
     {
         std::lock_guard<std::mutex> lock(mutex_);
         backendId_ = backendId;
         for (Entry& e : nets_)
-            e.net.setPreferableBackend(backendId);
+            applyBackendAndTarget(e.net);
     }
 
     void setPreferableTarget(int targetId) CV_OVERRIDE
@@ -233,7 +201,7 @@ public:
         std::lock_guard<std::mutex> lock(mutex_);
         targetId_ = targetId;
         for (Entry& e : nets_)
-            e.net.setPreferableTarget(targetId);
+            applyBackendAndTarget(e.net);
     }
 
 private:
@@ -242,6 +210,28 @@ private:
         Size inputSize;
         dnn::Net net;
     };
+
+    // Every setting is read and written under mutex_, since detect() may run on other threads.
+    template <typename T>
+    T lockedGet(const T& field) const
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return field;
+    }
+
+    template <typename T>
+    void lockedSet(T& field, const T& value)
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        field = value;
+    }
+
+    // Called with mutex_ held (or from the constructor).
+    void applyBackendAndTarget(dnn::Net& net) const
+    {
+        net.setPreferableBackend(backendId_);
+        net.setPreferableTarget(targetId_);
+    }
 
     // Preprocess and postprocess run outside the lock; only the parameters snapshot and the forward pass
     // (cv::dnn::Net is not thread-safe) are serialised.
@@ -294,8 +284,7 @@ private:
             }
         }
         dnn::Net net = adaptivetext::readModelFromBuffer(modelBytes_);
-        net.setPreferableBackend(backendId_);
-        net.setPreferableTarget(targetId_);
+        applyBackendAndTarget(net);
         nets_.push_front(Entry{ netSize, net });
         if (nets_.size() > kMaxCachedNets)
             nets_.pop_back();

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <sstream>
 
@@ -67,6 +68,24 @@ void splitFields(const String& line, std::vector<String>& fields, std::vector<si
         if (comma == String::npos)
             break;
         start = comma + 1;
+    }
+}
+
+/** Calls `parse(lineIndex, line, fields, offsets)` for every non-blank line of a gt or detection file: the
+ *  trimmed line, its comma-separated fields and where each field starts. */
+void forEachRecord(const String& text, const std::function<void(size_t, const String&, const std::vector<String>&,
+                                                                 const std::vector<size_t>&)>& parse)
+{
+    const std::vector<String> lines = splitLines(text);
+    std::vector<String> fields;
+    std::vector<size_t> offsets;
+    for (size_t li = 0; li < lines.size(); ++li)
+    {
+        const String line = trim(lines[li]);
+        if (line.empty())
+            continue;
+        splitFields(line, fields, offsets);
+        parse(li, line, fields, offsets);
     }
 }
 
@@ -129,15 +148,8 @@ ImageAnnotations parseGroundTruth(const String& text, const String& name)
     CV_TRACE_FUNCTION();
     ImageAnnotations result;
     result.name = name;
-    const std::vector<String> lines = splitLines(text);
-    std::vector<String> fields;
-    std::vector<size_t> offsets;
-    for (size_t li = 0; li < lines.size(); ++li)
-    {
-        const String line = trim(lines[li]);
-        if (line.empty())
-            continue;
-        splitFields(line, fields, offsets);
+    forEachRecord(text, [&](size_t li, const String& line, const std::vector<String>& fields,
+                            const std::vector<size_t>& offsets) {
         std::vector<double> coords;
         double v = 0;
         while (coords.size() < fields.size() && parseNumber(fields[coords.size()], v))
@@ -152,7 +164,7 @@ ImageAnnotations parseGroundTruth(const String& text, const String& name)
         inst.transcription = numCoords < fields.size() ? line.substr(offsets[numCoords]) : String();
         inst.dontCare = trim(inst.transcription) == "###";
         result.instances.push_back(inst);
-    }
+    });
     return result;
 }
 
@@ -161,15 +173,7 @@ ImageDetections parseDetections(const String& text, const String& name)
     CV_TRACE_FUNCTION();
     ImageDetections result;
     result.name = name;
-    const std::vector<String> lines = splitLines(text);
-    std::vector<String> fields;
-    std::vector<size_t> offsets;
-    for (size_t li = 0; li < lines.size(); ++li)
-    {
-        const String line = trim(lines[li]);
-        if (line.empty())
-            continue;
-        splitFields(line, fields, offsets);
+    forEachRecord(text, [&](size_t li, const String&, const std::vector<String>& fields, const std::vector<size_t>&) {
         std::vector<double> numbers(fields.size());
         for (size_t i = 0; i < fields.size(); ++i)
         {
@@ -184,7 +188,7 @@ ImageDetections parseDetections(const String& text, const String& name)
                      "found " + std::to_string(numCoords / 2));
         result.polygons.push_back(toPolygon(numbers, numCoords));
         result.scores.push_back(numCoords < numbers.size() ? (float)numbers.back() : 1.0f);
-    }
+    });
     return result;
 }
 

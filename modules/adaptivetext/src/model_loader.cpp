@@ -11,7 +11,9 @@
 
 #include <opencv2/core/utils/filesystem.hpp>
 
+#include <fstream>
 #include <functional>
+#include <iterator>
 
 namespace cv {
 namespace adaptivetext {
@@ -97,6 +99,17 @@ void checkIsAdaptiveTextModel(dnn::Net& net, const std::string& source)
                         "outputs %s (it has: %s); %s", source.c_str(), missing.c_str(), found.c_str(), kFormatHint));
 }
 
+// The bytes of a model file. They are read once, checked, and imported from memory, so that the bytes that
+// were checked are the ones OpenCV parses.
+std::vector<uchar> readModelFile(const String& path)
+{
+    std::ifstream f(path.c_str(), std::ios::binary);
+    if (!f.is_open())
+        CV_Error(Error::StsError, format("adaptivetext::readModel: cannot open model file '%s' for reading",
+                                         path.c_str()));
+    return std::vector<uchar>((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+}
+
 dnn::Net importChecked(const std::function<dnn::Net()>& import, const std::string& source)
 {
     registerLayers();  // readNetFromONNX instantiates the layers while importing
@@ -128,8 +141,10 @@ dnn::Net readModel(const String& model)
                  format("adaptivetext::readModel: model file '%s' does not exist%s; pass the path of an "
                         "adaptivetext .onnx model", model.c_str(),
                         utils::fs::isDirectory(model) ? " (it is a directory)" : ""));
-    detail::checkFileBeforeImport(model);  // bytes that OpenCV 4.6's importer mishandles (doc/fuzzing.md)
-    return importChecked([&model]() { return dnn::readNetFromONNX(model); }, "model file '" + model + "'");
+    const std::vector<uchar> bytes = readModelFile(model);
+    const std::string source = "model file '" + model + "'";
+    detail::checkBeforeImport(bytes, source);  // bytes that OpenCV 4.6's importer mishandles (doc/fuzzing.md)
+    return importChecked([&bytes]() { return dnn::readNetFromONNX(bytes); }, source);
 }
 
 dnn::Net readModelFromBuffer(const std::vector<uchar>& buffer)
@@ -138,9 +153,9 @@ dnn::Net readModelFromBuffer(const std::vector<uchar>& buffer)
     if (buffer.empty())
         CV_Error(Error::StsBadArg, "adaptivetext::readModelFromBuffer: the buffer is empty; pass the bytes of an "
                                    "adaptivetext .onnx file");
-    detail::checkBeforeImport(buffer, format("model buffer of %zu bytes", buffer.size()));
-    return importChecked([&buffer]() { return dnn::readNetFromONNX(buffer); },
-                         format("model buffer of %zu bytes", buffer.size()));
+    const std::string source = format("model buffer of %zu bytes", buffer.size());
+    detail::checkBeforeImport(buffer, source);
+    return importChecked([&buffer]() { return dnn::readNetFromONNX(buffer); }, source);
 }
 
 }  // namespace adaptivetext

@@ -12,8 +12,6 @@
 
 #include <climits>
 #include <cstdint>
-#include <fstream>
-#include <iterator>
 #include <set>
 
 namespace cv {
@@ -485,17 +483,6 @@ void checkBeforeImport(const std::vector<uchar>& bytes, const std::string& sourc
         CV_Error(Error::StsUnsupportedFormat,
                  format("adaptivetext::readModel: the %s is corrupt: %s; OpenCV 4.6 can crash on such a graph, so "
                         "it is refused: re-export or re-download the model", source.c_str(), err.c_str()));
-}
-
-void checkFileBeforeImport(const String& path)
-{
-    CV_TRACE_FUNCTION();
-    std::ifstream f(path.c_str(), std::ios::binary);
-    if (!f.is_open())
-        CV_Error(Error::StsError, format("adaptivetext::readModel: cannot open model file '%s' for reading",
-                                         path.c_str()));
-    const std::vector<uchar> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-    checkBeforeImport(bytes, "model file '" + path + "'");
 }
 
 }  // namespace detail

@@ -32,9 +32,6 @@ std::string findUndefinedNodeInput(const uchar* data, size_t size);
  *  findShortTensorPayload() or findUndefinedNodeInput() finds something. */
 void checkBeforeImport(const std::vector<uchar>& bytes, const std::string& source);
 
-/** The same for a model file (read into memory; the caller checked that it exists). */
-void checkFileBeforeImport(const String& path);
-
 }  // namespace detail
 }  // namespace adaptivetext
 }  // namespace cv

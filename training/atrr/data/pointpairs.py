@@ -19,6 +19,8 @@ area ratio would let an arc collapse into a straight quadrilateral.
 """
 import numpy as np
 
+from ..geometry import polygon_area, polygon_iou, signed_area
+
 KEEP_RATIO = 0.93
 
 
@@ -27,38 +29,6 @@ def _as_points(polygon):
     if len(pts) < 4:
         raise ValueError("a text polygon needs at least 4 points, got %d" % len(pts))
     return pts
-
-
-def signed_area(points):
-    """Shoelace area; positive when the points run clockwise on screen (x right, y down)."""
-    pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
-    x, y = pts[:, 0], pts[:, 1]
-    return 0.5 * float(np.dot(x, np.roll(y, -1)) - np.dot(np.roll(x, -1), y))
-
-
-def polygon_area(points):
-    return abs(signed_area(points))
-
-
-def _shapely_polygon(points):
-    from shapely.geometry import Polygon  # python3-shapely; imported lazily so readers work without it
-    poly = Polygon(np.asarray(points, dtype=np.float64).reshape(-1, 2))
-    if not poly.is_valid:
-        poly = poly.buffer(0)  # self-touching annotations: take the area they enclose
-    return poly
-
-
-def polygon_iou(a, b):
-    """Intersection over union of two simple (possibly concave) polygons. Exact with shapely; where it is
-    missing (e.g. a GPU machine's Python) a rasterisation accurate to about 1 %, enough for the 0.93 rule."""
-    try:
-        import shapely  # noqa: F401
-    except ImportError:
-        from ..validate import polygon_iou as raster_iou
-        return raster_iou(np.asarray(a, float).reshape(-1, 2), np.asarray(b, float).reshape(-1, 2))
-    pa, pb = _shapely_polygon(a), _shapely_polygon(b)
-    union = pa.union(pb).area
-    return pa.intersection(pb).area / union if union > 0 else 0.0
 
 
 def orient_clockwise(points):

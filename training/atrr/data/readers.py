@@ -73,6 +73,15 @@ def parse_uniform_line(line):
     return coords, ",".join(fields[count:]).strip()
 
 
+def _nonblank_lines(path):
+    """The stripped non-empty lines of a text file (a leading BOM dropped, as the official files have one)."""
+    with open(path, encoding="utf-8-sig") as f:
+        for line in f:
+            line = line.strip()
+            if line:
+                yield line
+
+
 def _find_image(folder, stem):
     for ext in IMAGE_EXTENSIONS:
         path = os.path.join(folder, stem + ext)
@@ -106,15 +115,11 @@ def read_icdar2015(image_dir, gt_dir):
     for gt in sorted(glob.glob(os.path.join(gt_dir, "gt_*.txt"))):
         stem = os.path.splitext(os.path.basename(gt))[0][len("gt_"):]
         record = TextRecord(_find_image(image_dir, stem))
-        with open(gt, encoding="utf-8-sig") as f:  # the official files start with a BOM
-            for line in f:
-                line = line.strip()
-                if not line:
-                    continue
-                fields = line.split(",")
-                if len(fields) < 9:
-                    raise ValueError("%s: expected 8 coordinates and a transcription in %r" % (gt, line))
-                record.add([float(v) for v in fields[:8]], ",".join(fields[8:]))
+        for line in _nonblank_lines(gt):
+            fields = line.split(",")
+            if len(fields) < 9:
+                raise ValueError("%s: expected 8 coordinates and a transcription in %r" % (gt, line))
+            record.add([float(v) for v in fields[:8]], ",".join(fields[8:]))
         records.append(record)
     return records
 
@@ -137,21 +142,17 @@ def read_ctw1500_xml(xml_path, image_dir):
 def read_ctw1500_txt(txt_path, image_path):
     """CTW1500 txt: 32 values (bounding box + 14 offset points), or the test-style `x1,y1,...,####TEXT`."""
     record = TextRecord(image_path)
-    with open(txt_path, encoding="utf-8-sig") as f:
-        for line in f:
-            line = line.strip()
-            if not line:
-                continue
-            if "####" in line:
-                coords, text = line.split("####", 1)
-                values = [float(v) for v in coords.strip(", ").split(",")]
-                record.add(values, DONT_CARE if text == "###" or not text else text)
-                continue
-            values = [float(v) for v in line.split(",")]
-            if len(values) != 32:
-                raise ValueError("%s: expected 32 values (box + 14 offset points), got %d" % (txt_path, len(values)))
-            offsets = np.asarray(values[4:], dtype=np.float32).reshape(-1, 2)
-            record.add(offsets + np.asarray(values[:2], dtype=np.float32), "CARE")
+    for line in _nonblank_lines(txt_path):
+        if "####" in line:
+            coords, text = line.split("####", 1)
+            values = [float(v) for v in coords.strip(", ").split(",")]
+            record.add(values, DONT_CARE if text == "###" or not text else text)
+            continue
+        values = [float(v) for v in line.split(",")]
+        if len(values) != 32:
+            raise ValueError("%s: expected 32 values (box + 14 offset points), got %d" % (txt_path, len(values)))
+        offsets = np.asarray(values[4:], dtype=np.float32).reshape(-1, 2)
+        record.add(offsets + np.asarray(values[:2], dtype=np.float32), "CARE")
     return record
 
 
@@ -190,17 +191,14 @@ def td500_corners(x, y, w, h, angle):
 
 def read_td500_gt(gt_path, image_path):
     record = TextRecord(image_path)
-    with open(gt_path, encoding="utf-8-sig") as f:
-        for line in f:
-            fields = line.split()
-            if not fields:
-                continue
-            if len(fields) != 7:
-                raise ValueError("%s: expected 'index difficult x y w h angle', got %r" % (gt_path, line))
-            _, difficult, x, y, w, h, angle = fields
-            ignore = int(difficult) == 1
-            record.add(td500_corners(float(x), float(y), float(w), float(h), float(angle)),
-                       DONT_CARE if ignore else "CARE")
+    for line in _nonblank_lines(gt_path):
+        fields = line.split()
+        if len(fields) != 7:
+            raise ValueError("%s: expected 'index difficult x y w h angle', got %r" % (gt_path, line))
+        _, difficult, x, y, w, h, angle = fields
+        ignore = int(difficult) == 1
+        record.add(td500_corners(float(x), float(y), float(w), float(h), float(angle)),
+                   DONT_CARE if ignore else "CARE")
     return record
 
 

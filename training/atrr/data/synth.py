@@ -32,7 +32,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from . import corpus, resources
-from .pointpairs import polygon_iou
+from ..geometry import polygon_iou
 from .readers import DONT_CARE, write_uniform_gt
 
 GENERATOR_VERSION = 1

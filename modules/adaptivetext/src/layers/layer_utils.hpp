@@ -2,7 +2,8 @@
 // It is subject to the license terms in the LICENSE file found in the top-level directory
 // of this distribution and at http://opencv.org/license.html.
 
-// Helpers shared by the custom layers: contract-version check and attribute reading with clear errors.
+// Helpers shared by the custom layers: contract-version check, attribute reading and input checks, each
+// failing with a message that names the op and what is wrong.
 #ifndef OPENCV_ADAPTIVETEXT_LAYER_UTILS_HPP
 #define OPENCV_ADAPTIVETEXT_LAYER_UTILS_HPP
 
@@ -46,6 +47,34 @@ inline std::vector<float> floatListParam(const dnn::LayerParams& params, const c
     for (int i = 0; i < v.size(); ++i)
         out[i] = (float)v.get<double>(i);
     return out;
+}
+
+/** Refuses a call with another number of inputs than the op takes. `names` lists them for the message, e.g.
+ *  "X [N,C,H,W] and rois [K,5]". getMemoryShapes (at import) and forward (at run time) both check. */
+inline void checkInputCount(size_t count, size_t expected, const char* op, const char* names)
+{
+    if (count != expected)
+        CV_Error(Error::StsBadArg, format("adaptivetext.%s: expects %zu input%s (%s), got %zu", op, expected,
+                                          expected == 1 ? "" : "s", names, count));
+}
+
+/** Refuses a blob that is not float32: the layers compute in float32 only (FP16 inputs reach them through
+ *  forward_fallback, which converts). `what` names the blob, e.g. "input X" or "weight W1". */
+inline void checkFloat32(const Mat& blob, const char* op, const char* what)
+{
+    if (blob.type() != CV_32FC1)
+        CV_Error(Error::StsUnsupportedFormat, format("adaptivetext.%s: %s must be float32, got %s", op, what,
+                                                     typeToString(blob.type()).c_str()));
+}
+
+/** Refuses a 4-D map [N,C,H,W] without pixels at run time (at import 0 stands for a dynamic dim, so
+ *  getMemoryShapes cannot check this): a 0 height or width would make the per-plane arithmetic divide by 0. */
+inline void checkMapNotEmpty(const Mat& map, const char* op, const char* what)
+{
+    CV_Assert(map.dims == 4);
+    if (map.size[2] <= 0 || map.size[3] <= 0)
+        CV_Error(Error::StsBadSize, format("adaptivetext.%s: %s is empty (height %d, width %d)", op, what,
+                                           map.size[2], map.size[3]));
 }
 
 }  // namespace detail

@@ -21,6 +21,8 @@ namespace adaptivetext {
 namespace {
 
 const char* const kOp = "PointPairDecoder";
+const char* const kInputNames[] = { "features", "text_scores", "rois" };
+const char* const kInputList = "features, text_scores, rois";
 
 inline float sigmoid(float x) { return 1.f / (1.f + std::exp(-x)); }
 
@@ -136,8 +138,7 @@ public:
                          std::vector<dnn::MatShape>& outputs,
                          std::vector<dnn::MatShape>& /*internals*/) const CV_OVERRIDE
     {
-        CV_CheckEQ(inputs.size(), (size_t)3,
-                   "adaptivetext.PointPairDecoder: expects 3 inputs (features, text_scores, rois)");
+        detail::checkInputCount(inputs.size(), 3, kOp, kInputList);
         checkInputShapes(inputs[0], inputs[1], inputs[2]);
         const int K = inputs[2][0];
         outputs.assign(1, dnn::MatShape{K, maxSteps, 4});
@@ -158,11 +159,10 @@ public:
         std::vector<Mat> inputs, outputs;
         inputs_arr.getMatVector(inputs);
         outputs_arr.getMatVector(outputs);
-        CV_CheckEQ(inputs.size(), (size_t)3,
-                   "adaptivetext.PointPairDecoder: expects 3 inputs (features, text_scores, rois)");
+        detail::checkInputCount(inputs.size(), 3, kOp, kInputList);
         checkInputShapes(dnn::shape(inputs[0]), dnn::shape(inputs[1]), dnn::shape(inputs[2]));
-        for (const Mat& m : inputs)
-            CV_CheckTypeEQ(m.type(), CV_32F, "adaptivetext.PointPairDecoder: inputs must be float32");
+        for (size_t i = 0; i < inputs.size(); ++i)
+            detail::checkFloat32(inputs[i], kOp, kInputNames[i]);
 
         const int K = inputs[2].size[0];
         const Mat features = inputs[0].reshape(1, K);  // [K, D] whatever the trailing layout
@@ -195,8 +195,9 @@ private:
     {
         CV_CheckEQ(blobs.size(), (size_t)5, "adaptivetext.PointPairDecoder: expects 5 initializers "
                                             "(W_ih, W_hh, B, W_out, B_out)");
-        for (const Mat& b : blobs)
-            CV_CheckTypeEQ(b.type(), CV_32F, "adaptivetext.PointPairDecoder: weights must be float32");
+        const char* const weightNames[] = { "weight W_ih", "weight W_hh", "bias B", "weight W_out", "bias B_out" };
+        for (size_t i = 0; i < blobs.size(); ++i)
+            detail::checkFloat32(blobs[i], kOp, weightNames[i]);
         const Mat &wih = blobs[0], &whh = blobs[1], &b = blobs[2], &wout = blobs[3], &bout = blobs[4];
         CV_CheckEQ(whh.dims, 2, "adaptivetext.PointPairDecoder: W_hh must be 2-D [4Hd, Hd]");
         const int hd = whh.size[1];

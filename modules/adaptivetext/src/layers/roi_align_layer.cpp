@@ -13,6 +13,9 @@ namespace adaptivetext {
 
 namespace {
 
+const char* const kOp = "RoIAlign";
+const char* const kInputNames = "X [N,C,H,W] and rois [K,5]";
+
 // One bilinear sample: four flat offsets into a feature plane and their weights (all 0 when the sample
 // lies outside [-1, H] x [-1, W]).
 struct BilinearSample
@@ -79,10 +82,10 @@ public:
     explicit RoIAlignLayerImpl(const dnn::LayerParams& params)
     {
         setParamsFrom(params);
-        outHeight_ = detail::requiredParam<int>(params, "RoIAlign", "output_height");
-        outWidth_ = detail::requiredParam<int>(params, "RoIAlign", "output_width");
-        spatialScale_ = detail::requiredParam<double>(params, "RoIAlign", "spatial_scale");
-        samplingRatio_ = detail::requiredParam<int>(params, "RoIAlign", "sampling_ratio");
+        outHeight_ = detail::requiredParam<int>(params, kOp, "output_height");
+        outWidth_ = detail::requiredParam<int>(params, kOp, "output_width");
+        spatialScale_ = detail::requiredParam<double>(params, kOp, "spatial_scale");
+        samplingRatio_ = detail::requiredParam<int>(params, kOp, "sampling_ratio");
         CV_CheckGE(outHeight_, 1, "adaptivetext.RoIAlign: attribute output_height must be >= 1");
         CV_CheckGE(outWidth_, 1, "adaptivetext.RoIAlign: attribute output_width must be >= 1");
         CV_CheckGT(spatialScale_, 0.0, "adaptivetext.RoIAlign: attribute spatial_scale must be > 0");
@@ -101,12 +104,10 @@ public:
     {
         CV_UNUSED(requiredOutputs);
         CV_UNUSED(internals);
-        CV_CheckEQ(inputs.size(), (size_t)2, "adaptivetext.RoIAlign: expects two inputs, X [N,C,H,W] and rois [K,5]");
+        detail::checkInputCount(inputs.size(), 2, kOp, kInputNames);
         const dnn::MatShape& x = inputs[0];
         const dnn::MatShape& rois = inputs[1];
-        CV_CheckEQ(x.size(), (size_t)4, "adaptivetext.RoIAlign: input X must be 4-D [N,C,H,W]");
-        CV_CheckEQ(rois.size(), (size_t)2, "adaptivetext.RoIAlign: input rois must be 2-D [K,5]");
-        CV_CheckEQ(rois[1], 5, "adaptivetext.RoIAlign: input rois must have 5 columns (batch, x1, y1, x2, y2)");
+        checkInputShapes(x, rois);
         // K and C may be 0 at import time (dynamic dims); the output then carries the same unknown.
         const int dims[] = { rois[0], x[1], outHeight_, outWidth_ };
         outputs.assign(1, dnn::MatShape(dims, dims + 4));
@@ -128,17 +129,14 @@ public:
         std::vector<Mat> inputs, outputs;
         inputs_arr.getMatVector(inputs);
         outputs_arr.getMatVector(outputs);
-        CV_CheckEQ(inputs.size(), (size_t)2, "adaptivetext.RoIAlign: expects two inputs, X [N,C,H,W] and rois [K,5]");
+        detail::checkInputCount(inputs.size(), 2, kOp, kInputNames);
         const Mat& x = inputs[0];
         const Mat& rois = inputs[1];
         Mat& y = outputs[0];
-        CV_CheckEQ(x.dims, 4, "adaptivetext.RoIAlign: input X must be 4-D [N,C,H,W]");
-        CV_CheckEQ(rois.dims, 2, "adaptivetext.RoIAlign: input rois must be 2-D [K,5]");
-        CV_CheckEQ(rois.size[1], 5, "adaptivetext.RoIAlign: input rois must have 5 columns (batch, x1, y1, x2, y2)");
-        CV_CheckTypeEQ(x.type(), CV_32FC1, "adaptivetext.RoIAlign: input X must be float32");
-        CV_CheckTypeEQ(rois.type(), CV_32FC1, "adaptivetext.RoIAlign: input rois must be float32");
-        CV_CheckGT(x.size[2], 0, "adaptivetext.RoIAlign: feature map height is 0");
-        CV_CheckGT(x.size[3], 0, "adaptivetext.RoIAlign: feature map width is 0");
+        checkInputShapes(dnn::shape(x), dnn::shape(rois));
+        detail::checkFloat32(x, kOp, "input X");
+        detail::checkFloat32(rois, kOp, "input rois");
+        detail::checkMapNotEmpty(x, kOp, "feature map X");
         CV_Assert(x.isContinuous() && rois.isContinuous() && y.isContinuous());
         const int K = rois.size[0], C = x.size[1];
         CV_CheckEQ(y.size[0], K, "adaptivetext.RoIAlign: output row count differs from rois");
@@ -186,6 +184,13 @@ public:
     }
 
 private:
+    static void checkInputShapes(const dnn::MatShape& x, const dnn::MatShape& rois)
+    {
+        CV_CheckEQ(x.size(), (size_t)4, "adaptivetext.RoIAlign: input X must be 4-D [N,C,H,W]");
+        CV_CheckEQ(rois.size(), (size_t)2, "adaptivetext.RoIAlign: input rois must be 2-D [K,5]");
+        CV_CheckEQ(rois[1], 5, "adaptivetext.RoIAlign: input rois must have 5 columns (batch, x1, y1, x2, y2)");
+    }
+
     // The sample grid of one RoI, in torchvision's float32 arithmetic order.
     RoIGrid gridOf(const float* roi) const
     {
@@ -261,7 +266,7 @@ private:
 
 Ptr<dnn::Layer> RoIAlignLayer::create(dnn::LayerParams& params)
 {
-    detail::checkContractVersion(params, "RoIAlign");
+    detail::checkContractVersion(params, kOp);
     return makePtr<RoIAlignLayerImpl>(params);
 }
 

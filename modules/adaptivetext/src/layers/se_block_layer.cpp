@@ -14,6 +14,9 @@ namespace adaptivetext {
 
 namespace {
 
+const char* const kOp = "SEBlock";
+const char* const kInputNames = "X [N,C,H,W]";
+
 // Below this many elements per stripe the thread hand-off costs more than the work.
 const double kMinElementsPerStripe = 1 << 15;
 
@@ -37,8 +40,8 @@ public:
         const Mat& w2 = blobs[1];
         CV_CheckEQ(w1.dims, 2, "adaptivetext.SEBlock: W1 must be a 2-D matrix [C/r, C]");
         CV_CheckEQ(w2.dims, 2, "adaptivetext.SEBlock: W2 must be a 2-D matrix [C, C/r]");
-        CV_CheckTypeEQ(w1.type(), CV_32FC1, "adaptivetext.SEBlock: W1 must be float32");
-        CV_CheckTypeEQ(w2.type(), CV_32FC1, "adaptivetext.SEBlock: W2 must be float32");
+        detail::checkFloat32(w1, kOp, "W1");
+        detail::checkFloat32(w2, kOp, "W2");
         hidden_ = w1.size[0];
         channels_ = w1.size[1];
         CV_CheckGT(hidden_, 0, "adaptivetext.SEBlock: W1 has no rows (C/r must be >= 1)");
@@ -59,15 +62,11 @@ public:
     {
         CV_UNUSED(requiredOutputs);
         CV_UNUSED(internals);
-        CV_CheckEQ(inputs.size(), (size_t)1, "adaptivetext.SEBlock: expects one input X [N,C,H,W]");
-        const dnn::MatShape& x = inputs[0];
-        CV_CheckEQ(x.size(), (size_t)4, "adaptivetext.SEBlock: input X must be 4-D [N,C,H,W]");
-        // At import time dynamic dims are 0; only a known C can be checked. The output shape keeps the 0s
-        // (unknown) like OpenCV's own element-wise layers; at run time the engine refuses 0-sized blobs
-        // and forward() checks H, W again.
-        if (x[1] != 0)
-            CV_CheckEQ(x[1], channels_, "adaptivetext.SEBlock: input channel count C differs from W1's columns");
-        outputs.assign(1, x);
+        detail::checkInputCount(inputs.size(), 1, kOp, kInputNames);
+        checkInputShape(inputs[0], false);
+        // The output shape keeps the import-time 0s (unknown) like OpenCV's own element-wise layers; at run
+        // time the engine refuses 0-sized blobs and forward() checks H, W again.
+        outputs.assign(1, inputs[0]);
         return false;
     }
 
@@ -86,14 +85,12 @@ public:
         std::vector<Mat> inputs, outputs;
         inputs_arr.getMatVector(inputs);
         outputs_arr.getMatVector(outputs);
-        CV_CheckEQ(inputs.size(), (size_t)1, "adaptivetext.SEBlock: expects one input X [N,C,H,W]");
+        detail::checkInputCount(inputs.size(), 1, kOp, kInputNames);
         const Mat& x = inputs[0];
         Mat& y = outputs[0];
-        CV_CheckEQ(x.dims, 4, "adaptivetext.SEBlock: input X must be 4-D [N,C,H,W]");
-        CV_CheckTypeEQ(x.type(), CV_32FC1, "adaptivetext.SEBlock: input X must be float32");
-        CV_CheckEQ(x.size[1], channels_, "adaptivetext.SEBlock: input channel count C differs from W1's columns");
-        CV_CheckGT(x.size[2], 0, "adaptivetext.SEBlock: input height is 0");
-        CV_CheckGT(x.size[3], 0, "adaptivetext.SEBlock: input width is 0");
+        checkInputShape(dnn::shape(x), true);
+        detail::checkFloat32(x, kOp, "input X");
+        detail::checkMapNotEmpty(x, kOp, "input X");
         CV_Assert(x.isContinuous() && y.isContinuous() && y.total() == x.total());
 
         const int N = x.size[0];
@@ -139,6 +136,14 @@ public:
     }
 
 private:
+    // X must be [N,C,H,W]. At import (`running` false) dynamic dims are 0 and only a known C can be checked.
+    void checkInputShape(const dnn::MatShape& x, bool running) const
+    {
+        CV_CheckEQ(x.size(), (size_t)4, "adaptivetext.SEBlock: input X must be 4-D [N,C,H,W]");
+        if (running || x[1] != 0)
+            CV_CheckEQ(x[1], channels_, "adaptivetext.SEBlock: input channel count C differs from W1's columns");
+    }
+
     // Replaces the per-plane means in `gates` ([N*C]) by the sigmoid gates e[n,c].
     void excite(int N, std::vector<float>& gates) const
     {
@@ -173,7 +178,7 @@ private:
 
 Ptr<dnn::Layer> SEBlockLayer::create(dnn::LayerParams& params)
 {
-    detail::checkContractVersion(params, "SEBlock");
+    detail::checkContractVersion(params, kOp);
     return makePtr<SEBlockLayerImpl>(params);
 }
 

@@ -13,6 +13,7 @@ namespace adaptivetext {
 namespace {
 
 const char* const kOp = "TextProposal";
+const char* const kInputNames = "scores, deltas, image";
 
 struct Box
 {
@@ -93,7 +94,7 @@ public:
                          std::vector<dnn::MatShape>& outputs,
                          std::vector<dnn::MatShape>& /*internals*/) const CV_OVERRIDE
     {
-        CV_CheckEQ(inputs.size(), (size_t)3, "adaptivetext.TextProposal: expects 3 inputs (scores, deltas, image)");
+        detail::checkInputCount(inputs.size(), 3, kOp, kInputNames);
         checkInputShapes(inputs[0], inputs[1], inputs[2]);
         outputs.assign(1, dnn::MatShape{postNmsTopN, 5});
         outputs.push_back(dnn::MatShape{postNmsTopN, 1});
@@ -113,13 +114,13 @@ public:
         std::vector<Mat> inputs, outputs;
         inputs_arr.getMatVector(inputs);
         outputs_arr.getMatVector(outputs);
-        CV_CheckEQ(inputs.size(), (size_t)3, "adaptivetext.TextProposal: expects 3 inputs (scores, deltas, image)");
+        detail::checkInputCount(inputs.size(), 3, kOp, kInputNames);
         const Mat& scores = inputs[0];
         const Mat& deltas = inputs[1];
         const Mat& image = inputs[2];
         checkInputShapes(dnn::shape(scores), dnn::shape(deltas), dnn::shape(image));
-        CV_CheckTypeEQ(scores.type(), CV_32F, "adaptivetext.TextProposal: scores must be float32");
-        CV_CheckTypeEQ(deltas.type(), CV_32F, "adaptivetext.TextProposal: deltas must be float32");
+        detail::checkFloat32(scores, kOp, "scores");
+        detail::checkFloat32(deltas, kOp, "deltas");
 
         std::vector<Candidate> candidates = decodeCandidates(scores, deltas, (float)image.size[3],
                                                              (float)image.size[2]);
