@@ -81,11 +81,24 @@ def spread_stop_logit(layer, h):
         layer.bias[4] = -0.5 - float((h @ direction).mean()) * scale
 
 
-def parity_model(blob):
+def randomize_batch_norms(model):
+    """Gives every BatchNorm non-trivial statistics and affine terms, so that the export's folding of
+    BatchNorm into the preceding Conv is part of what the parity test checks."""
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, torch.nn.BatchNorm2d):
+                m.running_mean.uniform_(-0.2, 0.2)
+                m.running_var.uniform_(0.5, 2.0)
+                m.weight.uniform_(0.7, 1.3)
+                m.bias.uniform_(-0.1, 0.1)
+
+
+def parity_model(blob, seed=SEED):
     cfg = ModelConfig(width_mult=0.25, anchor_sizes=[32.0, 64.0], anchor_ratios=[1.0, 3.0], pre_nms_top_n=64,
                       post_nms_top_n=40, rpn_nms_threshold=0.5, max_steps=6)
-    torch.manual_seed(SEED)
+    torch.manual_seed(seed)
     model = ATRR(cfg).eval()
+    randomize_batch_norms(model)
     with torch.no_grad(), ops.contract_mode():
         feat, cls, deltas = model.rpn(blob)
         with torch.no_grad():
@@ -130,24 +143,40 @@ def check_well_conditioned(model, blob, ref):
         assert float((stop - cfg.stop_threshold).abs().min()) > MARGIN, "a stop probability sits on the threshold"
 
 
-def test_export_parity_with_cpp(tmp_path):
-    tool = dump_tool()
-    image = parity_image()
-    blob = torch.from_numpy(image.transpose(2, 0, 1)[None].astype(np.float32))
-    model = parity_model(blob)
-    onnx_path = str(tmp_path / "parity.onnx")
-    export(model, onnx_path)
-    with torch.no_grad():
-        ref = {n: o.numpy() for n, o in zip(OUTPUT_NAMES, model(blob))}
-    check_well_conditioned(model, blob, ref)
-
-    # The comparison must not be vacuous: proposals, skipped RoIs, decoded RoIs of different lengths, padding.
+def check_not_vacuous(ref):
+    """The comparison must not be vacuous: proposals, skipped RoIs, decoded RoIs of different lengths, padding."""
     valid = ref["rois"][:, 0] >= 0
     decoded = ref["num_pairs"][:, 0]
     assert 0 < valid.sum() < len(valid), "want both proposals and padding rows"
     assert (decoded > 0).any(), "no RoI passed the decoder's score threshold"
     assert ((decoded == 0) & valid).any(), "no RoI was skipped for its score"
     assert len(np.unique(decoded[decoded > 0])) >= 2, "every decoded RoI stopped at the same step"
+
+
+def well_conditioned_model(blob, tries=30):
+    """The first seed from SEED on whose random model passes both checks (on the PyTorch side alone, so the
+    choice does not depend on the C++ code); deterministic for the fixed seeds."""
+    reasons = []
+    for seed in range(SEED, SEED + tries):
+        model = parity_model(blob, seed)
+        with torch.no_grad():
+            ref = {n: o.numpy() for n, o in zip(OUTPUT_NAMES, model(blob))}
+        try:
+            check_well_conditioned(model, blob, ref)
+            check_not_vacuous(ref)
+            return model, ref
+        except AssertionError as e:
+            reasons.append("seed %d: %s" % (seed, str(e).splitlines()[0]))
+    pytest.fail("no well-conditioned random model in %d seeds:\n%s" % (tries, "\n".join(reasons)))
+
+
+def test_export_parity_with_cpp(tmp_path):
+    tool = dump_tool()
+    image = parity_image()
+    blob = torch.from_numpy(image.transpose(2, 0, 1)[None].astype(np.float32))
+    model, ref = well_conditioned_model(blob)
+    onnx_path = str(tmp_path / "parity.onnx")
+    export(model, onnx_path)
 
     image_path = str(tmp_path / "image.png")
     cv2.imwrite(image_path, image)
