@@ -9,6 +9,7 @@
 """
 import argparse
 import json
+import math
 import os
 import re
 
@@ -24,6 +25,15 @@ STAGES = [("preprocess", "preprocess"), ("backbone", "backbone"), ("proposals", 
 PEER_LINE = re.compile(r"opencv-dnn (\d+)x(\d+) threads=(\d+) runs=(\d+) forward median ([\d.]+) ms.*?"
                        r"end-to-end median ([\d.]+) ms \(min ([\d.]+)\), (\d+) dets")
 REGENERATE = "tools/bench/run_benchmarks.sh"
+PEER_STRIDE = 32  # the peer's FPN adds maps of strides 4..32: its input sides must be multiples of 32
+
+
+def peer_size(width, height):
+    """The peer's input for one of ours: each side to the nearest multiple of 32, ties down (976 -> 960), so
+    the peer never gets more pixels than ours where the sizes differ."""
+    def side(v):
+        return PEER_STRIDE * max(1, int(math.floor(v / PEER_STRIDE + 0.5 - 1e-9)))
+    return side(width), side(height)
 
 
 def read_key_values(path):
@@ -117,13 +127,14 @@ def image_section(img, loads):
     lines += ["", "Against PyTorch eager (same checkpoint, 1-min load %s) and the peer (same network input size):"
               % load_pt, "",
               "| input | net WxH | threads | ours forward | PyTorch forward%s | **PyTorch / ours** | ours end to end "
-              "| peer end to end | peer forward | **ours / peer** (end to end) | peer load |"
+              "| peer WxH | peer end to end | peer forward | **ours / peer** (end to end) | peer load |"
               % (" | PyTorch, BN not folded" if has_unfolded else ""),
-              "|---|---|---|---|---|%s---|---|---|---|---|---|" % ("---|" if has_unfolded else "")]
+              "|---|---|---|---|---|%s---|---|---|---|---|---|---|" % ("---|" if has_unfolded else "")]
     for r in cpp["results"]:
         w, h, t = r["net_size"][0], r["net_size"][1], r["threads"]
         pt = img["pytorch"].get((r["input"], t))
-        peer = img["peer"].get((w, h, t))
+        pw, ph = peer_size(w, h)
+        peer = img["peer"].get((pw, ph, t))
         pt_fwd = pt["forward"]["median"] if pt else None
         peer_e2e = peer["end_to_end"] if peer else None
         peer_load = "%s → %s" % (one_minute(loads.get(("peer", tag, "start_t%d" % t))),
@@ -131,7 +142,7 @@ def image_section(img, loads):
         cells = [r["input"], "%dx%d" % (w, h), str(t), ms(r["forward"]), "%.1f" % pt_fwd if pt else "–"]
         if has_unfolded:
             cells.append(ms(pt["forward_unfolded"]) if pt and "forward_unfolded" in pt else "–")
-        cells += ["**%s**" % ratio(pt_fwd, r["forward"]["median"]), ms(r["end_to_end"]),
+        cells += ["**%s**" % ratio(pt_fwd, r["forward"]["median"]), ms(r["end_to_end"]), "%dx%d" % (pw, ph),
                   "%.1f" % peer_e2e if peer else "–", "%.1f" % peer["forward"] if peer else "–",
                   "**%s**" % ratio(r["end_to_end"]["median"], peer_e2e), peer_load]
         lines.append("| " + " | ".join(cells) + " |")
@@ -190,7 +201,9 @@ def write_doc(path, plot_path, machine, images, loads):
             "separately). The ratio uses the folded (faster or equal) form. PyTorch has no polygon postprocess, "
             "so forward is compared with forward.",
             "- **Peer** (`../shared/peer/bench.py`): PP-OCRv4 mobile DB detector on OpenCV 4.6 DNN, at the "
-            "network sizes ours used on that image; end to end = resize + normalise + forward + DB "
+            "network sizes ours used on that image, each side rounded to the nearest multiple of 32 (ties down: "
+            "976 -> 960), because the peer's FPN fails on other sizes in OpenCV 4.6 (Eltwise shape mismatch "
+            "`[1,96,46,61]` vs `[1,96,46,62]` at 976x736); end to end = resize + normalise + forward + DB "
             "post-processing (see `../shared/peer/README.md`).", ""]
     with open(path, "w") as f:
         f.write("\n".join(out))
@@ -219,7 +232,7 @@ def plot(path, images):
         ours = [r["end_to_end"]["median"] for r in cpp]
         pytorch = [img["pytorch"].get((r["input"], r["threads"]), {}).get("forward", {}).get("median", 0.0)
                    for r in cpp]
-        peer = [img["peer"].get((r["net_size"][0], r["net_size"][1], r["threads"]), {}).get("end_to_end", 0.0)
+        peer = [img["peer"].get(peer_size(*r["net_size"]) + (r["threads"],), {}).get("end_to_end", 0.0)
                 for r in cpp]
         ax.bar([x - width for x in xs], ours, width, label="ours, end to end", color=colors[0])
         ax.bar(list(xs), pytorch, width, label="PyTorch eager, forward", color=colors[3])

@@ -75,13 +75,16 @@ for i in "${!images[@]}"; do
     log_load pytorch "$tag" end
 
     if [ -f "$PEER_BENCH" ]; then
-        # The peer at exactly the network sizes ours used on this image.
-        peer_sizes="$("$PY" -c 'import json,sys; print(" ".join(sorted({"%dx%d" % tuple(r["net_size"]) for r in json.load(open(sys.argv[1]))["results"]})))' "$OUT/cpp_$tag.json")"
+        # The peer at the network sizes ours used on this image, rounded to its stride of 32 (peer_size).
+        peer_sizes="$("$PY" -c 'import json, sys; sys.path.insert(0, sys.argv[1]); import plot_benchmarks as p
+print(" ".join(sorted({"%dx%d" % p.peer_size(*r["net_size"]) for r in json.load(open(sys.argv[2]))["results"]})))' \
+            "$REPO/tools/bench" "$OUT/cpp_$tag.json")"
         for t in ${THREADS//,/ }; do
             log_load peer "$tag" "start_t$t"
             # shellcheck disable=SC2086
             "$PY" "$PEER_BENCH" "$img" $peer_sizes --threads "$t" --runs "$RUNS" --warmup "$WARMUP" \
-                2>/dev/null | tee "$OUT/peer_${tag}_t$t.txt"
+                > "$OUT/peer_${tag}_t$t.txt" 2>&1 || echo "peer failed (see $OUT/peer_${tag}_t$t.txt)"
+            grep -v ERROR "$OUT/peer_${tag}_t$t.txt"
             log_load peer "$tag" "end_t$t"
         done
     else
