@@ -10,6 +10,7 @@
 #include "onnx_payload_check.hpp"
 
 #include <opencv2/core/utils/filesystem.hpp>
+#include <opencv2/core/utils/logger.hpp>
 
 #include <fstream>
 #include <functional>
@@ -110,12 +111,31 @@ std::vector<uchar> readModelFile(const String& path)
     return std::vector<uchar>((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
 }
 
+/** OpenCV 4.6's importer warns "missing dispatch map for domain='adaptivetext'" once per custom node even when
+ *  the layers are registered: expected here, so warnings are muted during our import (errors still show).
+ *  The log level is process-wide; it is restored on every exit path. */
+class QuietImporterWarnings
+{
+public:
+    QuietImporterWarnings()
+        : saved_(utils::logging::getLogLevel())
+    {
+        if (saved_ > utils::logging::LOG_LEVEL_ERROR)
+            utils::logging::setLogLevel(utils::logging::LOG_LEVEL_ERROR);
+    }
+    ~QuietImporterWarnings() { utils::logging::setLogLevel(saved_); }
+
+private:
+    utils::logging::LogLevel saved_;
+};
+
 dnn::Net importChecked(const std::function<dnn::Net()>& import, const std::string& source)
 {
     registerLayers();  // readNetFromONNX instantiates the layers while importing
     dnn::Net net;
     try
     {
+        QuietImporterWarnings quiet;
         net = import();
     }
     catch (const cv::Exception& e)
