@@ -77,6 +77,22 @@ inline void checkMapNotEmpty(const Mat& map, const char* op, const char* what)
                                            map.size[2], map.size[3]));
 }
 
+/** The opening every layer's forward() shares. FP16 (OpenCL half floats, passed as CV_16S) goes through
+ *  Layer::forward_fallback, which converts to float and calls forward() again; returns false then, as the
+ *  outputs are already written. Otherwise fills the Mats and returns true. */
+inline bool fetchFloatMats(dnn::Layer& layer, InputArrayOfArrays inputs_arr, OutputArrayOfArrays outputs_arr,
+                           OutputArrayOfArrays internals_arr, std::vector<Mat>& inputs, std::vector<Mat>& outputs)
+{
+    if (inputs_arr.depth() == CV_16S)
+    {
+        layer.forward_fallback(inputs_arr, outputs_arr, internals_arr);
+        return false;
+    }
+    inputs_arr.getMatVector(inputs);
+    outputs_arr.getMatVector(outputs);
+    return true;
+}
+
 }  // namespace detail
 }  // namespace adaptivetext
 }  // namespace cv
