@@ -18,6 +18,7 @@
 // Medians, p10 and p90 over the iterations are printed as a table and as one JSON line.
 #include <opencv2/adaptivetext.hpp>
 #include "postprocess.hpp"  // modules/adaptivetext/src: the detector's internal postprocess
+#include "preprocess.hpp"   // and preprocess
 #include <opencv2/core/utility.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -99,16 +100,10 @@ cv::Size networkSize(const InputSpec& spec, const cv::Size& image)
     return cv::Size(roundToStride(image.width * scale), roundToStride(image.height * scale));
 }
 
-// What the detector does before the forward (doc/model_format.md §1): resize (area when shrinking, linear when
-// enlarging) and pack as a 1x3xHxW float blob, values 0..255; normalisation is the graph's first node.
+// What the detector does before the forward (doc/model_format.md §1): its own resize + blob packing.
 cv::Mat makeBlob(const cv::Mat& bgr, const cv::Size& netSize)
 {
-    cv::Mat resized;
-    if (bgr.size() == netSize)
-        resized = bgr;
-    else
-        cv::resize(bgr, resized, netSize, 0, 0, netSize.area() < bgr.size().area() ? cv::INTER_AREA : cv::INTER_LINEAR);
-    return cv::dnn::blobFromImage(resized, 1.0, cv::Size(), cv::Scalar(), false, false, CV_32F);
+    return cv::adaptivetext::detail::makeInputBlob(bgr, netSize);
 }
 
 // Layer → stage, in the graph's topological order (the order of Net::getLayerNames; OpenCV 4.6 names a layer
