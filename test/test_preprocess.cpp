@@ -4,7 +4,7 @@
 
 // detail::makeInputBlob, the detector's preprocessing (compiled into this test from the module's source, as
 // the library keeps it hidden): the 1x3xHxW blob must hold frame(y, x)[c] at [0, c, y, x], exactly what
-// dnn::blobFromImage gives, for landscape and portrait frames, ROIs (non-continuous rows), gray and BGRA.
+// dnn::blobFromImage gives (the reference), for landscape and portrait frames, ROIs (non-continuous rows), gray and BGRA.
 #include "preprocess.hpp"
 
 #include <opencv2/dnn.hpp>
@@ -44,7 +44,6 @@ BOOST_AUTO_TEST_SUITE(preprocess)
 
 BOOST_AUTO_TEST_CASE(blob_holds_each_channel_as_a_plane_landscape_and_portrait)
 {
-    // Landscape frames are where OpenCV 4.6's blobFromImage is slow (doc/opencv_observations.md).
     const cv::Size sizes[] = { cv::Size(64, 48), cv::Size(48, 64), cv::Size(1280, 736), cv::Size(17, 3) };
     for (const cv::Size& s : sizes)
     {

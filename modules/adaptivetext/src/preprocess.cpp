@@ -52,10 +52,10 @@ void checkFrame(const Mat& frame)
              "AdaptiveTextDetector: the frame must have 1 (gray), 3 (BGR) or 4 (BGRA) channels");
 }
 
-// HxWx3 8-bit BGR -> 1x3xHxW float blob, values unchanged. Written out instead of dnn::blobFromImage:
-// OpenCV 4.6's blobFromImage took 60-190 ms on landscape frames (976x736 to 1600x900) and about 1 ms on
-// the same frames transposed, while this loop takes about 1 ms at either orientation
-// (doc/opencv_observations.md, "blobFromImage").
+// HxWx3 8-bit BGR -> 1x3xHxW float blob, values unchanged. Written out instead of dnn::blobFromImage, which
+// also allocates a full-size float copy of the image: on this project's 2-core VM glibc hands those big blocks
+// back to the kernel after each call and faulting them in again cost 60-190 ms per frame at 976x736-1600x900,
+// against about 1 ms for this loop (doc/opencv_observations.md §6).
 static Mat packBlob(const Mat& bgr)
 {
     CV_Assert(bgr.type() == CV_8UC3);
