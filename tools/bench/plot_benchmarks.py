@@ -178,8 +178,9 @@ def write_doc(path, plot_path, machine, images, loads):
             "`cv::dnn::Net` of the same model, `cv::setNumThreads(threads)`, warm-up runs, then each timed "
             "iteration runs the stages once on the Net and `AdaptiveTextDetector::detect` once (the end-to-end "
             "column); medians and p10/p90 over the iterations.",
-            "- **Stages**: *preprocess* = resize + `blobFromImage` (timed around the calls) + the graph's "
-            "normalisation conv `preprocess`; the graph layers' times come from `Net::getPerfProfile` after each "
+            "- **Stages**: *preprocess* = the detector's resize + blob packing (`src/preprocess.cpp`, compiled "
+            "into the tool and timed around the call; until 2026-11-26 it was `blobFromImage`, 60-190 ms on this "
+            "VM, see `doc/opencv_observations.md` §6) + the graph's normalisation conv `preprocess`; the graph layers' times come from `Net::getPerfProfile` after each "
             "forward, summed per stage by layer name and type in graph order: *backbone* = layers of the "
             "`/backbone/` scope (13 convs, ReLUs, 5 SEBlocks, 4 max-pools); *proposals* = `rpn_conv`, ReLU, "
             "`rpn_cls`, `rpn_reg`, sigmoid and `adaptivetext.TextProposal`; *RoI features* = "
