@@ -100,12 +100,6 @@ cv::Size networkSize(const InputSpec& spec, const cv::Size& image)
     return cv::Size(roundToStride(image.width * scale), roundToStride(image.height * scale));
 }
 
-// What the detector does before the forward (doc/model_format.md §1): its own resize + blob packing.
-cv::Mat makeBlob(const cv::Mat& bgr, const cv::Size& netSize)
-{
-    return cv::adaptivetext::detail::makeInputBlob(bgr, netSize);
-}
-
 // Layer → stage, in the graph's topological order (the order of Net::getLayerNames; OpenCV 4.6 names a layer
 // "onnx_node!<ONNX node name>", and adds an Identity layer per graph output, named after the output, which
 // costs nothing): the normalisation conv named "preprocess" is preprocessing; layers of the "/backbone/" scope are the SE-VGG16 backbone; RoIAlign is
@@ -249,7 +243,7 @@ Result measure(const std::string& model, const cv::Mat& image, const InputSpec& 
     std::vector<cv::Mat> outs;
     for (int i = 0; i < warmup; ++i)
     {
-        net.setInput(makeBlob(image, r.netSize), "image");
+        net.setInput(cv::adaptivetext::detail::makeInputBlob(image, r.netSize), "image");
         net.forward(outs, outNames);
     }
 
@@ -258,7 +252,7 @@ Result measure(const std::string& model, const cv::Mat& image, const InputSpec& 
     for (int i = 0; i < runs; ++i)
     {
         int64 t = cv::getTickCount();
-        cv::Mat blob = makeBlob(image, r.netSize);
+        cv::Mat blob = cv::adaptivetext::detail::makeInputBlob(image, r.netSize);
         const double resizeBlob = msSince(t);
 
         t = cv::getTickCount();
