@@ -42,6 +42,7 @@ DEFAULTS = {
     "data": {
         "module": None,  # None: training/atrr/data; else a module with the functions of ProjectData
         # [{"path": DIR, "weight": w, "val_fraction": f, "generate": {"count": N, "seed": s, ...}}]
+        # or {"path": DIR, "resize_from": {"src": BIG_DIR, "long_side": N}} (a shrunk copy made on first use)
         # (weight, val_fraction, generate optional); relative paths are relative to the cwd
         "sources": [],
         "val_sources": [],  # held-out dirs; when empty, val_fraction of every source is held out
@@ -68,7 +69,10 @@ DEFAULTS = {
     "optim": {"name": "sgd", "lr": 0.01, "momentum": 0.9, "nesterov": False, "weight_decay": 1e-4,
               "betas": [0.9, 0.999]},
     "schedule": {"name": "cosine", "warmup_steps": 100, "warmup_start_factor": 0.1, "min_lr_factor": 0.01,
-                 "milestones": [], "gamma": 0.1},
+                 "milestones": [], "gamma": 0.1,
+                 # cosine only: also advance with the clock, as the fraction of train.time_budget_minutes used,
+                 # so a machine slower than planned still anneals before the budget stops the run
+                 "follow_time_budget": False},
     "val": {"input_size": None, "protocol": "icdar15", "evaluator": None},
 }
 
@@ -358,15 +362,16 @@ def make_optimizer(params, cfg):
     raise ValueError("optim.name must be 'sgd' or 'adamw', not '%s'" % cfg["name"])
 
 
-def lr_factor(step, total, cfg):
-    """Multiplier of the base lr at `step`: linear warm-up, then cosine to min_lr_factor or steps."""
+def lr_factor(step, total, cfg, time_fraction=0.0):
+    """Multiplier of the base lr at `step`: linear warm-up, then cosine to min_lr_factor or steps.
+    `time_fraction` (0..1, cosine only) moves the cosine on when the clock is ahead of the step count."""
     warmup = cfg["warmup_steps"]
     if step < warmup:
         start = cfg["warmup_start_factor"]
         return start + (1.0 - start) * step / warmup
     name = cfg["name"].lower()
     if name == "cosine":
-        t = min(1.0, (step - warmup) / max(1, total - warmup))
+        t = min(1.0, max((step - warmup) / max(1, total - warmup), time_fraction))
         low = cfg["min_lr_factor"]
         return low + (1.0 - low) * 0.5 * (1.0 + math.cos(math.pi * t))
     if name == "step":
@@ -422,7 +427,7 @@ def seed_everything(seed):
 # ---- data -------------------------------------------------------------------------------------------------
 
 def prepare_sources(cfg, data_api, ctx):
-    """Generates missing synthetic folders (rank 0), then reads every source's records."""
+    """Generates missing synthetic and resized folders (rank 0), then reads every source's records."""
     data_cfg = cfg["data"]
     if not data_cfg["sources"]:
         raise SystemExit("error: no training data: set data.sources in the config or pass --data DIR")
@@ -433,6 +438,11 @@ def prepare_sources(cfg, data_api, ctx):
             log.info("generating %d synthetic images into %s", gen["count"], src["path"])
             extra = {k: v for k, v in gen.items() if k not in ("count", "seed")}
             data_api.generate(src["path"], gen["count"], gen.get("seed", 0), **extra)
+        shrink = src.get("resize_from")
+        if shrink and ctx.main and not glob.glob(os.path.join(src["path"], "gt", "*.txt")):
+            from .resize_dataset import resize_split
+            log.info("writing %s shrunk to long side %d into %s", shrink["src"], shrink["long_side"], src["path"])
+            resize_split(shrink["src"], src["path"], shrink["long_side"])
     ctx.barrier()
     train_parts, val_records = [], []
     for src in data_cfg["sources"]:
@@ -505,7 +515,7 @@ class Trainer:
         self.train_step = module
         self.optimizer = make_optimizer([p for p in self.model.parameters() if p.requires_grad], cfg["optim"])
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(
-            self.optimizer, lambda s: lr_factor(s, self.total_steps, cfg["schedule"]))
+            self.optimizer, lambda s: lr_factor(s, self.total_steps, cfg["schedule"], self.budget_fraction()))
         if ckpt is not None:
             self.optimizer.load_state_dict(ckpt["optimizer"])
             self.scheduler.load_state_dict(ckpt["scheduler"])
@@ -604,6 +614,13 @@ class Trainer:
         if improved:
             save_atomic(state, os.path.join(self.ckpt_dir, "best.pt"))
             log.info("step %d: new best F %.3f -> checkpoints/best.pt", self.step, self.best_f)
+
+    def budget_fraction(self):
+        """Fraction of this process's time budget used, when the schedule follows it; else 0."""
+        budget = self.cfg["train"]["time_budget_minutes"]
+        if not (budget and self.cfg["schedule"]["follow_time_budget"]):
+            return 0.0
+        return min(1.0, (time.time() - self.start_time) / (budget * 60.0))
 
     def out_of_time(self):
         """True when the next step plus a final validation and checkpoint would overrun the budget."""

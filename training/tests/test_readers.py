@@ -114,3 +114,23 @@ def test_shared_td500_counts():
     assert len(records) == 300
     ignore = np.concatenate([np.asarray(r.ignore, bool) for r in records])
     assert len(ignore) == 1068 and int((~ignore).sum()) == 967
+
+
+def test_resize_dataset_scales_images_and_polygons(tmp_path):
+    """The hand-written 120x60 sample shrunk to long side 60: every coordinate halves (worked by hand)."""
+    import cv2
+    from training.atrr.resize_dataset import resize_split
+    src = os.path.join(DATA, "uniform")
+    original = cv2.imread(readers.read_uniform_split(src)[0].image_path)
+    assert resize_split(src, str(tmp_path), long_side=max(original.shape[:2]) // 2) == 1
+    out = readers.read_uniform_split(str(tmp_path))[0]
+    small = cv2.imread(out.image_path)
+    assert small.shape[:2] == (original.shape[0] // 2, original.shape[1] // 2)
+    assert out.texts == ["CARE", "###", "Hello, world", "2019", "Exit"]
+    assert out.ignore == [False, True, False, False, False]
+    np.testing.assert_array_equal(out.polygons[0], [[5, 5], [30, 5], [30, 15], [5, 15]])
+    # a long side above the image's keeps its size and coordinates
+    resize_split(src, str(tmp_path / "same"), long_side=10 * max(original.shape[:2]))
+    same = readers.read_uniform_split(str(tmp_path / "same"))[0]
+    assert cv2.imread(same.image_path).shape == original.shape
+    np.testing.assert_array_equal(same.polygons[0], [[10, 10], [60, 10], [60, 30], [10, 30]])

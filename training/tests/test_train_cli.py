@@ -311,6 +311,10 @@ def test_lr_schedule_by_hand():
     assert train.lr_factor(10, 110, cfg) == pytest.approx(1.0)
     assert train.lr_factor(60, 110, cfg) == pytest.approx(0.5)  # cos(pi/2): half-way down
     assert train.lr_factor(110, 110, cfg) == pytest.approx(0.0)
+    # the clock ahead of the steps: 3/4 of the budget used at step 20 -> cos(3pi/4) -> (1 - 0.7071) / 2
+    assert train.lr_factor(20, 110, cfg, time_fraction=0.75) == pytest.approx(0.146447, abs=1e-6)
+    assert train.lr_factor(60, 110, cfg, time_fraction=0.1) == pytest.approx(0.5)  # steps ahead: steps win
+    assert train.lr_factor(5, 110, cfg, time_fraction=0.9) == pytest.approx(0.55)  # warm-up is by steps
     step_cfg = dict(cfg, name="step", warmup_steps=0, milestones=[5, 8])
     assert [train.lr_factor(s, 10, step_cfg) for s in (4, 5, 8)] == pytest.approx([1.0, 0.1, 0.01])
 
