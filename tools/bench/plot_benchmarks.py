@@ -157,7 +157,7 @@ def write_doc(path, plot_path, machine, images, loads):
            "`tools/bench/plot_benchmarks.py`). Do not edit by hand: rerun the command." % REGENERATE, "",
            "## Machine", "",
            "| | |", "|---|---|"]
-    for key in ("date", "commit", "nproc", "cpu", "threads", "sizes", "runs", "load_start", "load_end"):
+    for key in ("date", "commit", "model", "checkpoint", "nproc", "cpu", "threads", "sizes", "runs", "load_start", "load_end"):
         if key in machine:
             out.append("| %s | %s |" % (key.replace("_", " "), machine[key]))
     out += ["", "Load averages are 1, 5, 15 min from `/proc/loadavg`. The machine is shared: a load average "

@@ -9,7 +9,8 @@
 #   tools/bench/run_benchmarks.sh
 # Settings (environment): RUNS (C++ and peer timed runs, 20), PT_RUNS (PyTorch timed runs, 10), WARMUP (3),
 # THREADS (1,2), SIZES (short736,1280x736), ADAPTIVETEXT_BENCH_BUILD_DIR (build-bench),
-# ADAPTIVETEXT_BENCH_OUT (out/bench: raw results), ADAPTIVETEXT_CHECKPOINT (runs/gpu_w025/gpu_w025.pt),
+# ADAPTIVETEXT_BENCH_OUT (out/bench: raw results), ADAPTIVETEXT_BENCH_MODEL (data/models/adaptivetext_default.onnx)
+# and ADAPTIVETEXT_CHECKPOINT (the PyTorch checkpoint that ONNX was exported from, runs/gpu_w025/gpu_w025.pt),
 # PEER_DIR (~/.cache/adaptivetext-peer). Images: data/samples/curved_text.jpg, plus the first MSRA-TD500 test
 # image (by name) from ../shared/datasets/msra_td500/test/images when present.
 set -euo pipefail
@@ -21,7 +22,7 @@ PT_RUNS="${PT_RUNS:-10}"
 WARMUP="${WARMUP:-3}"
 THREADS="${THREADS:-1,2}"
 SIZES="${SIZES:-short736,1280x736}"
-MODEL="$REPO/data/models/adaptivetext_default.onnx"
+MODEL="${ADAPTIVETEXT_BENCH_MODEL:-$REPO/data/models/adaptivetext_default.onnx}"
 CHECKPOINT="${ADAPTIVETEXT_CHECKPOINT:-$REPO/runs/gpu_w025/gpu_w025.pt}"
 PEER_BENCH="$REPO/../shared/peer/bench.py"
 export PEER_DIR="${PEER_DIR:-$HOME/.cache/adaptivetext-peer}"
@@ -49,6 +50,8 @@ log_load() { echo "$1 $2 $3 | $(loadavg)" >> "$OUT/load.txt"; }
     echo "commit: $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)"
     echo "nproc: $(nproc)"
     echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+    echo "model: ${MODEL#"$REPO/"} ($(stat -c %s "$MODEL") bytes)"
+    echo "checkpoint: ${CHECKPOINT#"$REPO/"}"
     echo "threads: $THREADS"
     echo "sizes: $SIZES"
     echo "runs: $RUNS (C++ and peer), $PT_RUNS (PyTorch), warm-up $WARMUP"
