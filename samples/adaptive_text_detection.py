@@ -25,7 +25,7 @@ def parse_args():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--input", "-i", required=True, help="an image or a folder of images")
     p.add_argument("--model", "-m", default="", help="adaptivetext .onnx model (default: the shipped model)")
-    p.add_argument("--score", type=float, default=0.5, help="minimum text score")
+    p.add_argument("--score", type=float, default=0.7, help="minimum text score")
     p.add_argument("--nms", type=float, default=0.3, help="polygon-IoU threshold of the NMS")
     p.add_argument("--width", type=int, default=0, help="fixed network input width (with --height)")
     p.add_argument("--height", type=int, default=0, help="fixed network input height (with --width)")

@@ -203,9 +203,9 @@ BOOST_AUTO_TEST_CASE(setters_and_getters)
 {
     auto det = cv::AdaptiveTextDetector::create(modelPath());
     BOOST_CHECK_EQUAL(det->getInputSizePolicy(), (int)cv::AdaptiveTextDetector::INPUT_SIZE_LONG_SIDE);
-    BOOST_CHECK_EQUAL(det->getSideLength(), 960);
+    BOOST_CHECK_EQUAL(det->getSideLength(), 640);
     BOOST_CHECK(det->getInputSize() == cv::Size());
-    BOOST_CHECK_CLOSE(det->getScoreThreshold(), 0.5f, 1e-4);
+    BOOST_CHECK_CLOSE(det->getScoreThreshold(), 0.7f, 1e-4);
     BOOST_CHECK_CLOSE(det->getNMSThreshold(), 0.3f, 1e-4);
 
     det->setInputSize(cv::Size(70, 50));  // rounded to the nearest multiples of 16
@@ -221,8 +221,8 @@ BOOST_AUTO_TEST_CASE(setters_and_getters)
     BOOST_CHECK_THROW(det->setInputSizePolicy(7, 64), cv::Exception);
     BOOST_CHECK_THROW(det->setInputSizePolicy(cv::AdaptiveTextDetector::INPUT_SIZE_LONG_SIDE, 0), cv::Exception);
     BOOST_CHECK_THROW(det->setInputSize(cv::Size(-16, 16)), cv::Exception);
-    det->setScoreThreshold(0.7f);
-    BOOST_CHECK_CLOSE(det->getScoreThreshold(), 0.7f, 1e-4);
+    det->setScoreThreshold(0.6f);
+    BOOST_CHECK_CLOSE(det->getScoreThreshold(), 0.6f, 1e-4);
     det->setNMSThreshold(0.45f);
     BOOST_CHECK_CLOSE(det->getNMSThreshold(), 0.45f, 1e-4);
 }
@@ -357,7 +357,7 @@ BOOST_AUTO_TEST_CASE(empty_model_path_finds_the_default_model_through_the_enviro
     setenv("ADAPTIVETEXT_MODEL_DIR", dir.c_str(), 1);
     Polygons polys;
     std::vector<float> scores;
-    BOOST_CHECK_NO_THROW(cv::AdaptiveTextDetector::create("", kNetSize)->detect(testImage(), polys, scores));
+    BOOST_CHECK_NO_THROW(cv::AdaptiveTextDetector::create("", kNetSize, 0.5f, 0.3f)->detect(testImage(), polys, scores));
     if (old)
         setenv("ADAPTIVETEXT_MODEL_DIR", saved.c_str(), 1);
     else

@@ -84,7 +84,7 @@ BOOST_AUTO_TEST_CASE(one_pixel_frame_works_with_every_policy)
     std::vector<std::vector<cv::Point> > polys;
     BOOST_CHECK_NO_THROW(det->detect(pixel, polys));
     checkInside(polys, pixel.size());
-    det->setInputSize(cv::Size());  // keep aspect, long side 960: upscaled, still fine
+    det->setInputSize(cv::Size());  // keep aspect, long side 640: upscaled, still fine
     BOOST_CHECK_NO_THROW(det->detect(pixel, polys));
     checkInside(polys, pixel.size());
 }
@@ -92,7 +92,7 @@ BOOST_AUTO_TEST_CASE(one_pixel_frame_works_with_every_policy)
 BOOST_AUTO_TEST_CASE(huge_frame_is_downscaled_first)
 {
     // 20000x20000 (400 MB as gray; the detector resizes before converting channels, so it never holds a
-    // full-size BGR copy) under the default policy: it runs at 960x960 and returns in-frame polygons.
+    // full-size BGR copy) under the default policy: it runs at 640x640 and returns in-frame polygons.
     auto det = cv::AdaptiveTextDetector::create(dataPath("tiny_detector.onnx"));
     cv::Mat huge(20000, 20000, CV_8UC1);
     cv::randu(huge, 0, 256);

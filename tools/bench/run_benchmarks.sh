@@ -8,9 +8,10 @@
 # writes doc/benchmarks.md and doc/images/benchmarks.png (tools/bench/plot_benchmarks.py).
 #   tools/bench/run_benchmarks.sh
 # Settings (environment): RUNS (C++ and peer timed runs, 20), PT_RUNS (PyTorch timed runs, 10), WARMUP (3),
-# THREADS (1,2), SIZES (short736,1280x736), ADAPTIVETEXT_BENCH_BUILD_DIR (build-bench),
+# THREADS (1,2), SIZES (short736,1280x736,long640: the last is the detector's default policy), ADAPTIVETEXT_BENCH_BUILD_DIR (build-bench),
 # ADAPTIVETEXT_BENCH_OUT (out/bench: raw results), ADAPTIVETEXT_BENCH_MODEL (data/models/adaptivetext_default.onnx)
-# and ADAPTIVETEXT_CHECKPOINT (the PyTorch checkpoint that ONNX was exported from, runs/gpu_w025/gpu_w025.pt),
+# and ADAPTIVETEXT_CHECKPOINT (the PyTorch checkpoint that ONNX was exported from,
+# training/checkpoints/cpu_td500_w0125.pt),
 # PEER_DIR (~/.cache/adaptivetext-peer). Images: data/samples/curved_text.jpg, plus the first MSRA-TD500 test
 # image (by name) from ../shared/datasets/msra_td500/test/images when present.
 set -euo pipefail
@@ -21,9 +22,9 @@ RUNS="${RUNS:-20}"
 PT_RUNS="${PT_RUNS:-10}"
 WARMUP="${WARMUP:-3}"
 THREADS="${THREADS:-1,2}"
-SIZES="${SIZES:-short736,1280x736}"
+SIZES="${SIZES:-short736,1280x736,long640}"
 MODEL="${ADAPTIVETEXT_BENCH_MODEL:-$REPO/data/models/adaptivetext_default.onnx}"
-CHECKPOINT="${ADAPTIVETEXT_CHECKPOINT:-$REPO/runs/gpu_w025/gpu_w025.pt}"
+CHECKPOINT="${ADAPTIVETEXT_CHECKPOINT:-$REPO/training/checkpoints/cpu_td500_w0125.pt}"
 PEER_BENCH="$REPO/../shared/peer/bench.py"
 export PEER_DIR="${PEER_DIR:-$HOME/.cache/adaptivetext-peer}"
 PY=/usr/bin/python3  # Debian's: cv2, torch, matplotlib

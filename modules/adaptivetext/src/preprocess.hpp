@@ -17,7 +17,7 @@ enum { NETWORK_STRIDE = 16 };
 
 /** Longest network input side (a multiple of NETWORK_STRIDE). The short-side policy on a strip would
  *  otherwise ask for millions of pixels per side (a 4095x1 frame at short side 256: a 1048320x256 input,
- *  3.2 GB of blob; doc/fuzzing.md, finding 3). 4096 is over 4x the default side (960) and above the sizes
+ *  3.2 GB of blob; doc/fuzzing.md, finding 3). 4096 is over 6x the default side (640) and above the sizes
  *  the models are trained at; a 4096x4096 input is a 192 MiB blob (the backbone's feature maps take
  *  several times that, so such sizes are for big machines). */
 enum { MAX_INPUT_SIDE = 4096 };

@@ -39,7 +39,7 @@ public:
     {
         INPUT_SIZE_FIXED = 0,       //!< resize to exactly getInputSize() (no aspect kept)
         INPUT_SIZE_SHORT_SIDE = 1,  //!< keep aspect; short side = getSideLength()
-        INPUT_SIZE_LONG_SIDE = 2    //!< keep aspect; long side = getSideLength() (the default, 960)
+        INPUT_SIZE_LONG_SIDE = 2    //!< keep aspect; long side = getSideLength() (the default, 640)
     };
 
     virtual ~AdaptiveTextDetector();
@@ -48,14 +48,15 @@ public:
     @param model path to the .onnx file; empty = the shipped default model adaptivetext_default.onnx,
            searched in $ADAPTIVETEXT_MODEL_DIR, then the source tree's data/models/, then the install folder
     @param inputSize fixed network input size (rounded to multiples of 16); Size() (default) = keep aspect,
-           long side 960
-    @param scoreThreshold minimum text score of a kept polygon
+           long side 640
+    @param scoreThreshold minimum text score of a kept polygon (the defaults, 640 and 0.7, are the shipped
+           model's best on its validation split; doc/model_card.md)
     @param nmsThreshold polygon-IoU threshold of the non-maximum suppression
     @param backendId a cv::dnn::Backend (DNN_BACKEND_CUDA is accepted; custom layers run on the CPU there)
     @param targetId a cv::dnn::Target
     */
     CV_WRAP static Ptr<AdaptiveTextDetector> create(const String& model, const Size& inputSize = Size(),
-                                                    float scoreThreshold = 0.5f, float nmsThreshold = 0.3f,
+                                                    float scoreThreshold = 0.7f, float nmsThreshold = 0.3f,
                                                     int backendId = 0, int targetId = 0);
 
     /** @brief Detects text polygons.
