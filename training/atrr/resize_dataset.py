@@ -11,13 +11,12 @@ not the network, the bottleneck. A 1024-px copy keeps more detail than any train
     python3 -m training.atrr.resize_dataset --src ../shared/datasets/msra_td500/train \\
         --dst runs/data/td500_train_1024 --long_side 1024
 
-Images already smaller are copied unscaled. Names, transcriptions and don't-care marks are kept.
+Images already smaller keep their size (re-encoded as JPEG). Names, transcriptions and don't-care marks are kept.
 """
 import argparse
 import os
 
 import cv2
-import numpy as np
 
 from .data.readers import read_uniform_split, write_uniform_gt
 

@@ -439,7 +439,9 @@ def prepare_sources(cfg, data_api, ctx):
             extra = {k: v for k, v in gen.items() if k not in ("count", "seed")}
             data_api.generate(src["path"], gen["count"], gen.get("seed", 0), **extra)
         shrink = src.get("resize_from")
-        if shrink and ctx.main and not glob.glob(os.path.join(src["path"], "gt", "*.txt")):
+        # compared by count, like "generate", so a copy cut short by an interrupted run is written again
+        if shrink and ctx.main and (len(glob.glob(os.path.join(src["path"], "gt", "*.txt")))
+                                    < len(glob.glob(os.path.join(shrink["src"], "gt", "*.txt")))):
             from .resize_dataset import resize_split
             log.info("writing %s shrunk to long side %d into %s", shrink["src"], shrink["long_side"], src["path"])
             resize_split(shrink["src"], src["path"], shrink["long_side"])
