@@ -40,26 +40,48 @@ def blas_info():
     return "openblas" if "openblas" in target else ("reference" if os.path.exists(target) else "unknown")
 
 
-def measure(width, samples, batch, steps):
+VARIANTS = ("fp32", "bf16", "channels_last", "bf16+channels_last")
+
+
+def backbone_in_bf16(model):
+    """Runs the backbone under bfloat16 autocast (oneDNN uses AVX-512 BF16 where the CPU has it) and hands
+    float32 on: torchvision's RoIAlign and the losses refuse bfloat16, and the heads are cheap."""
+    inner = model.backbone.forward
+
+    def forward(x):
+        with torch.autocast(device_type="cpu", dtype=torch.bfloat16):
+            y = inner(x)
+        return y.float()
+    model.backbone.forward = forward
+
+
+def measure(width, samples, batch, steps, variant="fp32"):
     torch.manual_seed(0)
     model = ATRR(ModelConfig(width_mult=width))
     model.train()
+    layout = torch.channels_last if "channels_last" in variant else torch.contiguous_format
+    model = model.to(memory_format=layout)
+    if "bf16" in variant:
+        backbone_in_bf16(model)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
     times = []
     for k in range(steps + 1):
         chunk = samples[k * batch:(k + 1) * batch]
         start = time.perf_counter()
-        losses = model.forward_train(images_tensor(chunk, "cpu"), chunk)
+        images = images_tensor(chunk, "cpu").contiguous(memory_format=layout)
+        losses = model.forward_train(images, chunk)
         opt.zero_grad(set_to_none=True)
         losses["total"].backward()
         opt.step()
         if k > 0:  # step 0 warms up allocators and oneDNN kernels
             times.append(time.perf_counter() - start)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "model.onnx")
-        export(model, path)
-        onnx_bytes = os.path.getsize(path)
-    return {"width": width, "parameters": count_parameters(model), "onnx_bytes": onnx_bytes,
+    onnx_bytes = 0
+    if variant == "fp32":
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "model.onnx")
+            export(model, path)
+            onnx_bytes = os.path.getsize(path)
+    return {"width": width, "variant": variant, "parameters": count_parameters(model), "onnx_bytes": onnx_bytes,
             "step_s": statistics.median(times), "images_per_s": batch / statistics.median(times)}
 
 
@@ -71,20 +93,26 @@ def main():
     ap.add_argument("--batch", type=int, default=4)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--steps", type=int, default=3, help="timed steps per width (after one warm-up step)")
+    ap.add_argument("--variants", default="fp32",
+                    help="comma list of %s; each width runs every variant in turn" % ", ".join(VARIANTS))
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     records = load_uniform(args.data)
     dataset = TextDataset(records, size=args.size, augmenter=Augmenter(), seed=0)
     samples = [dataset[i] for i in range(args.batch * (args.steps + 1))]
-    rows = [measure(float(w), samples, args.batch, args.steps) for w in args.widths.split(",")]
+    variants = args.variants.split(",")
+    for v in variants:
+        if v not in VARIANTS:
+            raise SystemExit("error: unknown variant %r (choose from %s)" % (v, ", ".join(VARIANTS)))
+    rows = [measure(float(w), samples, args.batch, args.steps, v) for w in args.widths.split(",") for v in variants]
     machine = {"cpu": platform.processor() or platform.machine(), "nproc": os.cpu_count(),
                "threads": args.threads, "torch": torch.__version__, "blas": blas_info(),
                "size": args.size, "batch": args.batch, "timed_steps": args.steps}
     print("machine: %s" % json.dumps(machine))
-    print("%6s %12s %14s %10s %10s" % ("width", "parameters", "ONNX bytes", "step s", "images/s"))
+    print("%6s %20s %12s %14s %10s %10s" % ("width", "variant", "parameters", "ONNX bytes", "step s", "images/s"))
     for r in rows:
-        print("%6.3f %12d %14d %10.2f %10.2f" % (r["width"], r["parameters"], r["onnx_bytes"], r["step_s"],
-                                               r["images_per_s"]))
+        print("%6.3f %20s %12d %14d %10.2f %10.2f" % (r["width"], r["variant"], r["parameters"], r["onnx_bytes"],
+                                                    r["step_s"], r["images_per_s"]))
     print(json.dumps({"machine": machine, "rows": rows}))
 
 

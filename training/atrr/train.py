@@ -65,6 +65,8 @@ DEFAULTS = {
         "progress": "auto",  # auto | tqdm | simple | none
         "torch_threads": None,  # None: the cores divided among the local processes
         "find_unused_parameters": True,  # a batch without positives leaves heads unused
+        "bf16_backbone": False,  # backbone under bfloat16 autocast while training (cpu_speed.py)
+        "channels_last": False,  # channels-last weights and activations (cpu_speed.py)
     },
     "optim": {"name": "sgd", "lr": 0.01, "momentum": 0.9, "nesterov": False, "weight_decay": 1e-4,
               "betas": [0.9, 0.999]},
@@ -151,7 +153,8 @@ def load_config(args):
     if args.device:
         cfg["device"] = args.device
     check_keys(cfg)
-    return cfg
+    from .stages import expand_config_paths  # ${ADAPTIVETEXT_DATA} and friends in data paths
+    return expand_config_paths(cfg)
 
 
 def parse_args(argv=None):
@@ -509,6 +512,8 @@ class Trainer:
             init = load_checkpoint(cfg["init_checkpoint"])
             self.model.load_state_dict(init["model"] if "model" in init else init)
 
+        from .cpu_speed import apply as apply_speed_options
+        apply_speed_options(self.model, tcfg, ctx.device.type)
         module = TrainStep(self.model)
         if ctx.world > 1:
             module = torch.nn.parallel.DistributedDataParallel(

@@ -1,0 +1,101 @@
+#!/usr/bin/python3
+# This file is part of OpenCV project.
+# It is subject to the license terms in the LICENSE file found in the top-level directory
+# of this distribution and at http://opencv.org/license.html.
+"""Scores exported models in the C++ module over a grid of input sizes and score thresholds: the way the
+shipped models' detector settings are chosen on a validation split (never on a test split).
+
+    /usr/bin/python3 tools/analysis/sweep_settings.py --build build --gt runs/x/val_gt \\
+        --images ../shared/datasets/msra_td500/train/images --model a.onnx [--model b.onnx] \\
+        --long_side 576,640,704 --score 0.5,0.6,0.7,0.8 [--protocol icdar15] [--csv out.csv]
+
+--gt is a folder of NAME.txt ground truth (uniform format); only the images named there are run, found
+under --images (any extension). The samples app runs once per model and long side at the lowest score;
+higher thresholds are applied to its output, which is what the detector would return at that threshold
+(its NMS keeps the higher-scored polygon, and a threshold only removes lower-scored ones).
+"""
+import argparse
+import glob
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+EXTS = (".jpg", ".JPG", ".jpeg", ".png", ".PNG", ".bmp")
+
+
+def find_image(folder, name):
+    for ext in EXTS:
+        path = os.path.join(folder, name + ext)
+        if os.path.exists(path):
+            return path
+    raise SystemExit("error: no image for %s under %s" % (name, folder))
+
+
+def link_images(gt_dir, images_dir, out_dir):
+    os.makedirs(out_dir, exist_ok=True)
+    names = sorted(os.path.splitext(f)[0] for f in os.listdir(gt_dir) if f.endswith(".txt"))
+    for name in names:
+        src = find_image(images_dir, name)
+        os.symlink(os.path.abspath(src), os.path.join(out_dir, os.path.basename(src)))
+    return names
+
+
+def threshold(pred_dir, out_dir, score):
+    os.makedirs(out_dir, exist_ok=True)
+    for path in glob.glob(os.path.join(pred_dir, "*.txt")):
+        lines = [ln for ln in open(path) if ln.strip() and float(ln.rsplit(",", 1)[1]) >= score]
+        with open(os.path.join(out_dir, os.path.basename(path)), "w") as f:
+            f.writelines(lines)
+
+
+def evaluate(build, gt_dir, pred_dir, protocol):
+    out = subprocess.run([os.path.join(build, "apps", "adaptive_text_eval", "adaptive_text_eval"),
+                          "--gt=" + gt_dir, "--pred=" + pred_dir, "--protocol=" + protocol],
+                         check=True, capture_output=True, text=True).stdout
+    summary = json.loads(out.strip().splitlines()[-1])  # the evaluator's last line is a JSON summary
+    p, r, f = summary["precision"], summary["recall"], summary["hmean"]
+    return p, r, f
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--build", default="build", help="standalone build folder (samples app and evaluator)")
+    ap.add_argument("--gt", required=True, help="ground-truth folder: NAME.txt per validation image")
+    ap.add_argument("--images", required=True, help="folder holding NAME.jpg (or another extension)")
+    ap.add_argument("--model", action="append", required=True, help="exported .onnx; repeatable")
+    ap.add_argument("--long_side", default="640", help="comma list of long sides")
+    ap.add_argument("--score", default="0.5,0.7", help="comma list of score thresholds")
+    ap.add_argument("--protocol", default="icdar15")
+    ap.add_argument("--csv", help="also write the table here")
+    args = ap.parse_args(argv)
+    sides = [int(v) for v in args.long_side.split(",")]
+    scores = sorted(float(v) for v in args.score.split(","))
+    app = os.path.join(args.build, "samples", "adaptive_text_detection")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        images = os.path.join(tmp, "images")
+        link_images(args.gt, args.images, images)
+        for model in args.model:
+            for side in sides:
+                raw = os.path.join(tmp, "raw_%d" % side)
+                subprocess.run([app, "--model=" + model, "--input=" + images, "--output=" + raw,
+                                "--long_side=%d" % side, "--score=%g" % scores[0]],
+                               check=True, capture_output=True)
+                for score in scores:
+                    kept = os.path.join(tmp, "kept_%d_%g" % (side, score))
+                    threshold(raw, kept, score)
+                    p, r, f = evaluate(args.build, args.gt, kept, args.protocol)
+                    rows.append((model, side, score, p, r, f))
+                    print("%s long_side %d score %.2f: P %.3f R %.3f F %.3f" % (model, side, score, p, r, f),
+                          flush=True)
+    if args.csv:
+        with open(args.csv, "w") as f:
+            f.write("model,long_side,score,precision,recall,hmean\n")
+            for row in rows:
+                f.write("%s,%d,%g,%.4f,%.4f,%.4f\n" % row)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,122 @@
+# This file is part of OpenCV project.
+# It is subject to the license terms in the LICENSE file found in the top-level directory
+# of this distribution and at http://opencv.org/license.html.
+"""The training campaign's stages and the data folders they read (doc/training.md, "Campaign").
+
+The campaign trains one backbone on everything, then fine-tunes it twice: a line model (MSRA-TD500
+granularity, the default) and a word model (ICDAR2015 granularity). Its configs live in
+training/configs/campaign/ and name the real data through environment variables, never a path of one
+machine:
+
+  ADAPTIVETEXT_DATA   what ../shared/datasets/build_more.py wrote (default ~/.cache/adaptivetext-data):
+                      icdar2015/train, mlt_like/train
+  ADAPTIVETEXT_SHARED the shared benchmark folder (default ../shared/datasets): msra_td500, icdar2015_sample
+
+`prepare` carves the validation split that no stage trains on, ICDAR2015 img_801..img_900, as folders of
+symbolic links (nothing is copied):
+
+    /usr/bin/python3 -m training.atrr.stages prepare            # writes runs/data/ic15_{train800,val100}
+    /usr/bin/python3 -m training.atrr.train --config training/configs/campaign/pretrain_w0125.json
+
+The MSRA-TD500 validation split is the one the trainer carves itself (val_fraction 0.1, val_seed 0: the 30
+images every earlier run was measured on).
+"""
+import argparse
+import os
+import re
+
+DEFAULT_DATA = "~/.cache/adaptivetext-data"
+DEFAULT_SHARED = "../shared/datasets"
+IC15_VAL_IDS = range(801, 901)  # held out from every stage: the word model's validation split
+_VAR = re.compile(r"\$\{(\w+)\}")
+
+
+def environment():
+    """The variables configs may use, with their defaults filled in."""
+    env = dict(os.environ)
+    env.setdefault("ADAPTIVETEXT_DATA", os.path.expanduser(DEFAULT_DATA))
+    env.setdefault("ADAPTIVETEXT_SHARED", DEFAULT_SHARED)
+    return env
+
+
+def expand(text, env=None):
+    """`${NAME}` replaced from `env`; an unknown name is an error, so a path never silently breaks."""
+    env = environment() if env is None else env
+
+    def one(match):
+        if match.group(1) not in env:
+            raise SystemExit("error: config path %r uses ${%s}, which is not set" % (text, match.group(1)))
+        return env[match.group(1)]
+    return _VAR.sub(one, text)
+
+
+def expand_config_paths(cfg, env=None):
+    """Expands the variables in every data path and in init_checkpoint, in place; returns cfg."""
+    data = cfg.get("data", {})
+    for src in data.get("sources", []) + data.get("val_sources", []):
+        src["path"] = expand(src["path"], env)
+        if src.get("resize_from"):
+            src["resize_from"]["src"] = expand(src["resize_from"]["src"], env)
+    if cfg.get("init_checkpoint"):
+        cfg["init_checkpoint"] = expand(cfg["init_checkpoint"], env)
+    return cfg
+
+
+def image_number(name):
+    m = re.search(r"(\d+)$", os.path.splitext(name)[0])
+    return int(m.group(1)) if m else None
+
+
+def link_subset(src, dst, keep):
+    """dst/images and dst/gt hold links to the files of src whose image number passes `keep`."""
+    images = sorted(os.listdir(os.path.join(src, "images")))
+    if not images:
+        raise SystemExit("error: no images under %s/images" % src)
+    count = 0
+    for sub in ("images", "gt"):
+        os.makedirs(os.path.join(dst, sub), exist_ok=True)
+    for name in images:
+        if not keep(image_number(name)):
+            continue
+        stem = os.path.splitext(name)[0]
+        for sub, file in (("images", name), ("gt", stem + ".txt")):
+            target = os.path.abspath(os.path.join(src, sub, file))
+            if not os.path.exists(target):
+                raise SystemExit("error: %s has no %s" % (src, os.path.join(sub, file)))
+            link = os.path.join(dst, sub, file)
+            if os.path.lexists(link):
+                os.remove(link)
+            os.symlink(target, link)
+        count += 1
+    return count
+
+
+def prepare(out="runs/data", env=None):
+    """The derived folders the campaign configs read; returns {folder: image count}."""
+    env = environment() if env is None else env
+    ic15 = os.path.join(env["ADAPTIVETEXT_DATA"], "icdar2015", "train")
+    if not os.path.isdir(os.path.join(ic15, "images")):
+        raise SystemExit("error: %s is missing: build it with ../shared/datasets/build_more.py "
+                         "(doc/training.md, 'Campaign')" % ic15)
+    held_out = set(IC15_VAL_IDS)
+    written = {
+        os.path.join(out, "ic15_train800"): link_subset(ic15, os.path.join(out, "ic15_train800"),
+                                                        lambda n: n is not None and n not in held_out),
+        os.path.join(out, "ic15_val100"): link_subset(ic15, os.path.join(out, "ic15_val100"),
+                                                      lambda n: n in held_out),
+    }
+    return written
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="python3 -m training.atrr.stages", description=__doc__.split("\n\n")[0])
+    sub = ap.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("prepare", help="write the campaign's split folders (links into ADAPTIVETEXT_DATA)")
+    p.add_argument("--out", default="runs/data", help="folder for the derived splits (default runs/data)")
+    args = ap.parse_args(argv)
+    for folder, n in prepare(args.out).items():
+        print("%s: %d images" % (folder, n))
+
+
+if __name__ == "__main__":
+    main()

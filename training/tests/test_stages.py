@@ -1,0 +1,102 @@
+# This file is part of OpenCV project.
+# It is subject to the license terms in the LICENSE file found in the top-level directory
+# of this distribution and at http://opencv.org/license.html.
+"""The campaign's data plumbing (training/atrr/stages.py) and speed options (training/atrr/cpu_speed.py).
+Expected values are written by hand: variable names, the files a split must hold, float32 results."""
+import os
+
+import pytest
+import torch
+
+from training.atrr import cpu_speed, stages
+from training.atrr.config import ModelConfig
+from training.atrr.model import ATRR
+
+
+def test_expand_replaces_known_variables_and_refuses_unknown_ones():
+    env = {"ADAPTIVETEXT_DATA": "/data", "ADAPTIVETEXT_SHARED": "/shared"}
+    assert stages.expand("${ADAPTIVETEXT_DATA}/mlt_like/train", env) == "/data/mlt_like/train"
+    assert stages.expand("runs/data/x", env) == "runs/data/x"  # no variable: unchanged
+    with pytest.raises(SystemExit, match="ADAPTIVETEXT_TYPO"):
+        stages.expand("${ADAPTIVETEXT_TYPO}/x", env)
+
+
+def test_expand_config_paths_covers_sources_resize_and_init():
+    cfg = {"init_checkpoint": "${ADAPTIVETEXT_DATA}/ckpt.pt",
+           "data": {"sources": [{"path": "${ADAPTIVETEXT_DATA}/a",
+                                 "resize_from": {"src": "${ADAPTIVETEXT_SHARED}/b", "long_side": 9}}],
+                    "val_sources": [{"path": "${ADAPTIVETEXT_SHARED}/c"}]}}
+    stages.expand_config_paths(cfg, {"ADAPTIVETEXT_DATA": "/d", "ADAPTIVETEXT_SHARED": "/s"})
+    assert cfg["init_checkpoint"] == "/d/ckpt.pt"
+    assert cfg["data"]["sources"][0]["path"] == "/d/a"
+    assert cfg["data"]["sources"][0]["resize_from"]["src"] == "/s/b"
+    assert cfg["data"]["val_sources"][0]["path"] == "/s/c"
+
+
+def test_environment_defaults():
+    env = stages.environment()
+    assert env["ADAPTIVETEXT_DATA"]  # set or defaulted, never missing
+    assert env["ADAPTIVETEXT_SHARED"]
+
+
+def _fake_split(root, numbers):
+    for sub in ("images", "gt"):
+        os.makedirs(os.path.join(root, sub))
+    for n in numbers:
+        open(os.path.join(root, "images", "img_%d.jpg" % n), "w").close()
+        with open(os.path.join(root, "gt", "img_%d.txt" % n), "w") as f:
+            f.write("0,0,1,0,1,1,0,1,w%d\n" % n)
+
+
+def test_prepare_holds_out_img_801_to_900(tmp_path):
+    data = tmp_path / "data"
+    _fake_split(str(data / "icdar2015" / "train"), [1, 2, 800, 801, 850, 900, 901])
+    out = tmp_path / "out"
+    written = stages.prepare(str(out), {"ADAPTIVETEXT_DATA": str(data), "ADAPTIVETEXT_SHARED": "x"})
+    train = sorted(os.listdir(out / "ic15_train800" / "gt"))
+    val = sorted(os.listdir(out / "ic15_val100" / "gt"))
+    assert train == ["img_1.txt", "img_2.txt", "img_800.txt", "img_901.txt"]
+    assert val == ["img_801.txt", "img_850.txt", "img_900.txt"]
+    assert written[str(out / "ic15_val100")] == 3
+    # links, not copies: the data stays where build_more.py wrote it
+    assert os.path.islink(out / "ic15_val100" / "images" / "img_850.jpg")
+    assert open(out / "ic15_val100" / "gt" / "img_850.txt").read().endswith("w850\n")
+    # a second run replaces the links instead of failing
+    stages.prepare(str(out), {"ADAPTIVETEXT_DATA": str(data), "ADAPTIVETEXT_SHARED": "x"})
+
+
+def test_prepare_names_the_missing_data(tmp_path):
+    with pytest.raises(SystemExit, match="build_more.py"):
+        stages.prepare(str(tmp_path / "out"), {"ADAPTIVETEXT_DATA": str(tmp_path), "ADAPTIVETEXT_SHARED": "x"})
+
+
+def _tiny_model():
+    torch.manual_seed(0)
+    return ATRR(ModelConfig(width_mult=0.125))
+
+
+def test_channels_last_gives_the_same_backbone_output():
+    model = _tiny_model().eval()
+    x = torch.rand(1, 3, 64, 96) * 255
+    ref = model.backbone(model.preprocess(x))
+    cpu_speed.apply(model, {"channels_last": True})
+    out = model.backbone(model.preprocess(x.contiguous(memory_format=torch.channels_last)))
+    assert torch.allclose(out, ref, rtol=1e-4, atol=1e-4)
+
+
+def test_bf16_backbone_only_while_training_and_hands_float32_on():
+    model = _tiny_model()
+    x = torch.rand(2, 3, 64, 96) * 255
+    model.eval()
+    ref_eval = model.backbone(model.preprocess(x))
+    cpu_speed.apply(model, {"bf16_backbone": True})
+    # evaluation (validation, export) is untouched: bit-identical float32
+    assert torch.equal(model.backbone(model.preprocess(x)), ref_eval)
+    model.train()
+    out = model.backbone(model.preprocess(x))
+    assert out.dtype == torch.float32
+    # bfloat16 keeps 8 bits of mantissa: relative errors of a few 1e-3 per op, well under 10 % overall
+    model_fp32 = _tiny_model().train()
+    ref = model_fp32.backbone(model_fp32.preprocess(x))
+    assert (out - ref).norm() / ref.norm() < 0.1
+    assert not torch.equal(out, ref)  # it really ran in bfloat16
