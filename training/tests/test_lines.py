@@ -89,6 +89,30 @@ def test_word_annotated_right_to_left_still_links():
     assert polygon_iou(polys[0], box(10, 10, 120, 30)) > 0.999
 
 
+def test_short_word_in_a_tall_box_reads_like_its_neighbours():
+    # `of` in a 30 x 52 box whose annotation starts on its long, vertical edge (as boxes recovered from
+    # masks do), 8 px before `Eastern` (36 high): it reads left to right like `Eastern`, and they link
+    of = np.array([[182, 271], [182, 323], [152, 323], [152, 271]], np.float64)
+    polys, _, chains = lines.merge_words([of, box(190, 280, 330, 316)], ["of", "Eastern"])
+    assert chains == [[0, 1]]
+    assert polygon_iou(polys[0], box(152, 271, 330, 323)) > 0.85
+    # the same box alone keeps its annotated reading: nothing says it is wrong
+    assert lines.merge_words([of], ["of"])[2] == [[0]]
+    word = lines.make_word(of, "of")
+    lines.resolve_readings([word])
+    np.testing.assert_allclose(word.direction, [0, 1])
+
+
+def test_short_word_of_a_steep_line_keeps_its_reading():
+    # a line at 70 degrees: `LONG`, `of`, `STREET`, where `of` is about as long as high
+    a = math.radians(70)
+    rot = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]])
+    words = [box(0, 0, 80, 20) @ rot.T, box(86, 0, 110, 20) @ rot.T, box(116, 0, 200, 20) @ rot.T]
+    polys, _, chains = lines.merge_words(words, ["LONG", "of", "STREET"])
+    assert chains == [[0, 1, 2]]
+    assert polygon_iou(polys[0], box(0, 0, 200, 20) @ rot.T) > 0.999
+
+
 def test_rotated_line():
     # the first test's line turned by 35 degrees about the origin
     a = math.radians(35)
@@ -159,6 +183,17 @@ def test_merge_cli(tmp_path):
     assert records[0].texts == ["Hotel de", "###"]
     assert records[0].ignore[records[0].texts.index("###")]
     np.testing.assert_array_equal(records[1].polygons[0], box(10, 10, 60, 30))
+
+
+def test_merge_cli_quads_from_masks(tmp_path):
+    """--quads-from-masks allows the wider gap of MASK_QUAD_PARAMS (1.3 heights): a 24-px gap between
+    20-px words (1.2 heights) links there, not with the defaults (1.0)."""
+    src = str(tmp_path / "words")
+    write_folder(src, [("img_1", [(box(10, 10, 60, 30), "CARE"), (box(84, 10, 140, 30), "CARE")])])
+    lines.main(["merge", "--src", src, "--dst", str(tmp_path / "a")])
+    lines.main(["merge", "--src", src, "--dst", str(tmp_path / "b"), "--quads-from-masks"])
+    lines.main(["merge", "--src", src, "--dst", str(tmp_path / "c"), "--quads-from-masks", "--max-gap", "1.1"])
+    assert [len(read_uniform_split(str(tmp_path / k))[0].polygons) for k in "abc"] == [2, 1, 2]
 
 
 def test_parse_ids():

@@ -65,8 +65,8 @@ def test_sources_leave_out_the_validation_photos(folders):
     assert len(val) == 1 and val[0].image_path not in used
     assert len(sources["td500"]) == 9
     assert [os.path.basename(p) for p, _, _ in sources["ic15"]] == ["img_1.jpg"]
-    assert all(words for _, _, words in sources["ic15"] + sources["mlt"])
-    assert not any(words for _, _, words in sources["td500"])
+    assert all(params is not None for _, _, params in sources["ic15"] + sources["mlt"])
+    assert all(params is None for _, _, params in sources["td500"])
 
 
 def test_generated_scenes(folders, tmp_path):

@@ -33,7 +33,7 @@ import numpy as np
 
 from . import resources, synth
 from .dataset import load_uniform, split_train_val
-from .lines import MergeParams, merge_words, name_id
+from .lines import MASK_QUAD_PARAMS, MergeParams, merge_words, name_id
 from .readers import DONT_CARE, read_uniform_gt, write_uniform_gt
 
 REALBG_VERSION = 1
@@ -64,24 +64,25 @@ def _listing(split_dir, exclude_ids=()):
 
 
 def photo_sources(td500=DEFAULT_TD500, root=None):
-    """{'td500': [...], 'ic15': [...], 'mlt': [...]}: (image, gt, labels are words) per photo, sorted."""
+    """{'td500': [...], 'ic15': [...], 'mlt': [...]}: (image, gt, how to merge its words or None for line
+    labels) per photo, sorted."""
     root = root or data_root()
     train, _ = split_train_val(load_uniform(td500), 0.1, 0)
     sources = {"td500": [(r.image_path, os.path.join(td500, "gt", os.path.splitext(
-        os.path.basename(r.image_path))[0] + ".txt"), False) for r in train]}
-    sources["ic15"] = [(i, g, True) for i, g in _listing(os.path.join(root, "icdar2015", "train"),
+        os.path.basename(r.image_path))[0] + ".txt"), None) for r in train]}
+    sources["ic15"] = [(i, g, MergeParams()) for i, g in _listing(os.path.join(root, "icdar2015", "train"),
                                                           set(IC15_VALIDATION_IDS))]
-    sources["mlt"] = [(i, g, True) for i, g in _listing(os.path.join(root, "mlt_like", "train"))]
+    sources["mlt"] = [(i, g, MASK_QUAD_PARAMS) for i, g in _listing(os.path.join(root, "mlt_like", "train"))]
     for name, items in sources.items():
         if not items:
             raise FileNotFoundError("no %s photos found (data root %s)" % (name, root))
     return sources
 
 
-def real_lines(gt_path, image_path, words, params=MergeParams()):
-    """The photo's labels as lines: (polygons, texts)."""
+def real_lines(gt_path, image_path, params):
+    """The photo's labels as lines: (polygons, texts); `params` None: they are lines already."""
     record = read_uniform_gt(gt_path, image_path)
-    if not words:
+    if params is None:
         return list(record.polygons), list(record.texts)
     polygons, texts, _ = merge_words(record.polygons, record.texts, params, record.ignore)
     return polygons, texts
@@ -143,16 +144,16 @@ def sample_name(index):
     return "realbg_%06d" % index
 
 
-def render_sample(seed, index, sources, long_side=1024, fonts=None, params=MergeParams()):
+def render_sample(seed, index, sources, long_side=1024, fonts=None):
     """Image `index` of `seed`: (image, polygons, texts, source photo path)."""
     rng = np.random.default_rng([int(seed), int(index), REALBG_VERSION])
     names = sorted(sources)
     items = sources[names[int(rng.integers(len(names)))]]
-    image_path, gt_path, words = items[int(rng.integers(len(items)))]
+    image_path, gt_path, params = items[int(rng.integers(len(items)))]
     photo = cv2.imread(image_path, cv2.IMREAD_COLOR)
     if photo is None:
         raise IOError("cannot read %s" % image_path)
-    polygons, texts = real_lines(gt_path, image_path, words, params)
+    polygons, texts = real_lines(gt_path, image_path, params)
     photo, polygons = _resize(photo, polygons, long_side)
     image, instances = render_on_photo(photo, polygons, rng, fonts=fonts)
     polygons = polygons + [p for p, _, _ in instances]
@@ -184,7 +185,7 @@ def generate(out_dir, count, seed=0, long_side=1024, workers=1, start=0, sources
     with open(os.path.join(out_dir, "realbg_config.json"), "w") as f:
         json.dump({"seed": seed, "start": start, "count": count, "long_side": long_side,
                    "version": REALBG_VERSION, "text_config": asdict(TEXT_CONFIG),
-                   "merge_params": asdict(MergeParams()),
+                   "merge_params": asdict(MergeParams()), "mask_quad_params": asdict(MASK_QUAD_PARAMS),
                    "photos": {k: len(v) for k, v in _WORKER["sources"].items()}}, f, indent=1)
     jobs = [(i, seed, out_dir, long_side) for i in range(start, start + count)]
     if workers > 1:
