@@ -8,6 +8,7 @@ import os
 
 import cv2
 import numpy as np
+from shapely.geometry import Polygon
 
 from training.atrr.data import lines
 from training.atrr.data.pointpairs import polygon_to_pairs
@@ -111,6 +112,17 @@ def test_short_word_of_a_steep_line_keeps_its_reading():
     polys, _, chains = lines.merge_words(words, ["LONG", "of", "STREET"])
     assert chains == [[0, 1, 2]]
     assert polygon_iou(polys[0], box(0, 0, 200, 20) @ rot.T) > 0.999
+
+
+def test_folding_chain_falls_back_to_a_rectangle():
+    # two thin, tall, overlapping strips read across (ICDAR2015 img_779, both ###): the joint would fall
+    # behind the first pair, and the polygon would cross itself
+    strips = [np.array([[383, 208], [391, 213], [391, 332], [383, 327]], np.float64),
+              np.array([[392, 203], [406, 213], [402, 337], [389, 327]], np.float64)]
+    polys, texts, chains = lines.merge_words(strips, ["###", "###"])
+    assert chains == [[0, 1]] and texts == ["###"]
+    assert Polygon(polys[0]).is_valid and signed_area(polys[0]) > 0
+    assert polygon_iou(polys[0], box(383, 203, 406, 337)) > 0.9
 
 
 def test_rotated_line():

@@ -19,9 +19,11 @@ Links are accepted greedily, cheapest first, with at most one successor and one 
 cycle, so the lines are chains. A chain's polygon keeps its first word's left pair and its last word's right
 pair; at every joint between two words it places one pair that spans both words across the direction (the
 outer of their tops and bottoms). A curved chain of words therefore gives a curved polygon.
-`###` words make their line `###`; a word with no link is written unchanged.
+`###` words make their line `###`; a word with no link is written unchanged. Before linking, a short word
+whose box reads across its neighbours takes their reading (resolve_readings).
 
-    /usr/bin/python3 -m training.atrr.data.lines merge --src DIR --dst DIR [--exclude-ids 801-900]
+    /usr/bin/python3 -m training.atrr.data.lines merge --src DIR --dst DIR [--exclude-ids 801-900] [--quads-from-masks]
+    /usr/bin/python3 -m training.atrr.data.lines sheet --src DIR... [--mask-src DIR...] --out SHEET.jpg
 """
 import argparse
 import glob
@@ -52,8 +54,8 @@ class MergeParams:
 
 # The MLT-like set's quads are recovered from shrunk word masks (../shared/datasets/build_more.py) and come
 # out narrower than the words: against the official ICDAR2015 quads of the same images, 0.20 text heights
-# narrower at the median (0.46 at the 75th percentile), and 0.90 as high. A gap of one true text height
-# then measures about (1.0 + 0.2) / 0.9 = 1.3 of their heights (doc/data.md).
+# narrower at the median (1.14 for words longer than 5 heights, about 0 for short ones), and 0.90 as high.
+# A gap of one true text height then measures about (1.0 + 0.2) / 0.9 = 1.3 of their heights (doc/data.md).
 MASK_QUAD_PARAMS = MergeParams(max_gap=1.3)
 
 
@@ -191,12 +193,6 @@ def link_costs(words, params):
     return np.where(ok, cost, np.inf)
 
 
-def link_cost(a, b, params):
-    """Cost of `b` following `a` on one line, or None when the rules forbid it."""
-    c = link_costs([a, b], params)[0, 1]
-    return None if not np.isfinite(c) else float(c)
-
-
 def group_words(words, params=MergeParams()):
     """Chains of word indices in reading order (every word in exactly one chain)."""
     costs = link_costs(words, params)
@@ -247,9 +243,39 @@ def chain_polygon(words):
         return words[0].polygon.copy()
     pairs = [words[0].left]
     for a, b in zip(words[:-1], words[1:]):
-        pairs.append(_joint_pair(a, b))
+        joint = _joint_pair(a, b)
+        # a short word overlapped by its neighbours can put a joint behind the previous pair: skip it
+        if _ahead(pairs[-1], joint, a.direction) and _ahead(joint, b.right, b.direction):
+            pairs.append(joint)
     pairs.append(words[-1].right)
-    return pairs_to_polygon(np.asarray(pairs))
+    polygon = pairs_to_polygon(np.asarray(pairs))
+    return polygon if _simple(polygon) else _reading_rectangle(words)
+
+
+def _ahead(pair, later, direction):
+    return float(np.dot(_middle(later) - _middle(pair), direction)) > 0
+
+
+def _simple(polygon):
+    try:
+        from shapely.geometry import Polygon
+    except ImportError:
+        return True  # without shapely the joints' check above is all there is
+    return Polygon(polygon).is_valid
+
+
+def _reading_rectangle(words):
+    """Minimum-area rectangle of all the words, TL, TR, BR, BL along the first-to-last word direction: the
+    last resort for a chain whose joints fold (seen on 2 of 1685 ICDAR2015 lines, both `###`)."""
+    import cv2
+    points = np.concatenate([w.pairs.reshape(-1, 2) for w in words]).astype(np.float32)
+    box = cv2.boxPoints(cv2.minAreaRect(points)).astype(np.float64)
+    d = _middle(words[-1].right) - _middle(words[0].left)
+    d /= max(float(np.linalg.norm(d)), 1e-9)
+    n = np.array([-d[1], d[0]])
+    by_side = box[np.argsort(box @ n, kind="stable")]
+    top, bottom = by_side[:2][np.argsort(by_side[:2] @ d)], by_side[2:][np.argsort(by_side[2:] @ d)]
+    return np.array([top[0], top[1], bottom[1], bottom[0]])
 
 
 def line_text(texts, ignored):

@@ -97,7 +97,7 @@ def _resize(image, polygons, long_side):
 
 
 def occupancy(shape, polygons):
-    """1 where text is labelled, grown by a quarter of each region's height (at least 3 px) so rendered text
+    """1 where text is labelled, grown by a quarter of each region's height (at least 1 px) so rendered text
     keeps a gap from the real text."""
     occupied = np.zeros(shape[:2], np.uint8)
     for poly in polygons:
