@@ -45,7 +45,7 @@ def _latin_fonts():
     return [f for f in fonts["latin"] if f not in fonts["cjk"]] or fonts["latin"]
 
 
-def _word_band(text, font, size, chars):
+def _word_band(font, size, chars):
     """Ink ascent and descent of the characters `chars` of a word (its own, not the line's)."""
     path, index = font
     ascent = descent = 0.0
@@ -70,7 +70,9 @@ def _annotator_quad(points, direction):
 
 
 class LineGeometry:
-    """One laid-out line: its ground-truth polygon and its word quads, in image pixels."""
+    """One laid-out line: its ground-truth polygon and word quads in image pixels (after perspective); the
+    baseline's start and end, the normal at its end and the band height before perspective, from which the
+    next line of a paragraph, or of the same baseline, is placed."""
 
     def __init__(self, polygon, words, start, end, normal, band):
         self.polygon, self.words = polygon, words
@@ -94,9 +96,8 @@ def layout_line(rng, words, font, size, kind, base, origin, homography):
     curve.offset = np.asarray(origin, np.float64) - start
     polygon = synth._warp_points(synth.fit_polygon(curve, s0, s1, top, bottom), homography)
     quads = []
-    chars_of = _word_chars(text)
-    for (a, b, word), chars in zip(synth._word_spans(text, extents), chars_of):
-        w_ascent, w_descent = _word_band(word, font, size, chars)
+    for a, b, word in synth._word_spans(text, extents):
+        w_ascent, w_descent = _word_band(font, size, word)
         band = synth._warp_points(curve.polygon(np.linspace(a - pad, b + pad, 9), w_ascent + pad, w_descent + pad),
                                   homography)
         ends = synth._warp_points(np.array([curve.at(a)[0], curve.at(b)[0]]), homography)
@@ -123,11 +124,6 @@ def _heading(kind, rng, length, band, base, n_words):
         phase = float(rng.uniform(0, 2 * math.pi))
         return lambda s: base + amplitude * np.sin(2 * math.pi * s / wavelength + phase)
     return lambda s: np.full_like(np.asarray(s, dtype=np.float64), base)
-
-
-def _word_chars(text):
-    """The characters of each space-separated word, in order (matches synth._word_spans for inked words)."""
-    return [w for w in text.split(" ") if w]
 
 
 def _heading_kind(rng, category):
