@@ -17,13 +17,15 @@ namespace adaptivetext {
 
 The polygon is in the detector's vertex order (doc/model_format.md §2): n >= 2 top points along the reading
 direction, then the n bottom points back, so vertex i and vertex 2n-1-i form point pair i, a cross section
-of the text. Each quad between pair i and pair i+1 is mapped by its own perspective transform onto columns
-[x_i, x_i+1] of the strip, where x_i is the length of the centre line (the pairs' midpoints) up to pair i,
-scaled like the height. The strip's x runs along the text, its y from the top boundary to the bottom one.
+of the text. The strip's x runs along the text, its y from the top boundary to the bottom one: top point i
+lands on (x_i, 0) and bottom point i on (x_i, h-1), where x_i is the length of the centre line (through the
+pairs' midpoints) up to pair i, scaled like the height. Piecewise perspective: a 4-point polygon is one
+perspective transform; with more pairs every pair-to-pair quad is cut into 4 bands at even steps along its
+pairs, each band mapped by its own perspective transform (this keeps text spread evenly along each pair, as
+on an arc, instead of foreshortened towards the quad's shorter side).
 
-- Size: height = `height`, or the mean pair length when `height` is 0; width = the summed length of the
-  centre line times height / mean pair length (the text keeps its aspect). Top point i lands on (x_i, 0),
-  bottom point i on (x_i, height-1).
+- Size: h = `height`, or the mean pair length (at least 2) when `height` is 0; w = 1 + the summed length
+  of the centre line times (h-1) / mean pair length, so the text keeps its aspect.
 - A 4-point polygon gives exactly `warpPerspective(image, strip, getPerspectiveTransform(src, dst), size,
   INTER_LINEAR, BORDER_REPLICATE)` with src = the 4 vertices and dst = (0,0), (w-1,0), (w-1,h-1), (0,h-1).
 - Vertical text: when the centre line runs downwards more than sideways (from its first to its last point,
@@ -36,9 +38,9 @@ scaled like the height. The strip's x runs along the text, its y from the top bo
 @param polygon 2n points (n >= 2): vector<Point>, vector<Point2f> or an N x 2 / N x 1 x 2 array of int32,
        float32 or float64; every point inside the image ([0, cols-1] x [0, rows-1])
 @param strip the rectified text, same type as image
-@param height strip height in pixels (the column's width for vertical text); 0 = mean pair length
+@param height strip height in pixels (the column's width for vertical text), >= 2; 0 = mean pair length
 @throws cv::Exception (StsBadArg) for fewer than 4 points, an odd count, a point outside the image or not
-        finite, a zero-area polygon, or a polygon whose pairs or centre line have zero length
+        finite, a zero-area polygon, height 1 or negative, or a polygon whose pairs or centre line have zero length
 */
 CV_EXPORTS_W void rectifyText(InputArray image, InputArray polygon, OutputArray strip, int height = 0);
 
