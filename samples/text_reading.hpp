@@ -17,6 +17,7 @@
 #endif
 
 #include <iostream>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -133,31 +134,55 @@ private:
     std::string read(const cv::Mat& strip) const
     {
 #ifdef ADAPTIVETEXT_WITH_TEXT
-        // Tesseract reads best with the text 30-40 px high and a margin around it.
-        const bool column = strip.rows > strip.cols;
-        const int across = column ? strip.cols : strip.rows;
-        cv::Mat gray, big, padded;
+        cv::Mat gray;
         if (strip.channels() == 1)
             gray = strip;
         else
             cv::cvtColor(strip, gray, strip.channels() == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY);
-        const double scale = across < 48 ? 48.0 / across : 1.0;
-        cv::resize(gray, big, cv::Size(), scale, scale, cv::INTER_CUBIC);
-        const int pad = std::max(4, across / 4);
-        cv::copyMakeBorder(big, padded, pad, pad, pad, pad, cv::BORDER_REPLICATE);
-        std::string out;
-        (column ? column_ : line_)->run(padded, out);
-        // One line for NAME.txt: newlines become spaces, no surrounding blanks.
-        for (char& c : out)
-            if (c == '\n' || c == '\r' || c == '\f')
-                c = ' ';
-        const size_t first = out.find_first_not_of(' '), last = out.find_last_not_of(' ');
-        return first == std::string::npos ? std::string() : out.substr(first, last - first + 1);
+        if (gray.rows <= gray.cols)
+            return readOne(gray, *line_).first;
+        // A column (rectifyText's vertical text): upright glyphs of vertical CJK, read as a vertical block, or
+        // a Latin line reading downwards whose glyphs turned with it, read turned back. Keep the reading that
+        // Tesseract is surer of.
+        cv::Mat turned;
+        cv::rotate(gray, turned, cv::ROTATE_90_COUNTERCLOCKWISE);
+        const std::pair<std::string, float> upright = readOne(gray, *column_), line = readOne(turned, *line_);
+        return upright.second >= line.second ? upright.first : line.first;
 #else
         (void)strip;
         return std::string();
 #endif
     }
+
+#ifdef ADAPTIVETEXT_WITH_TEXT
+    /** Text (one line, trimmed) and mean word confidence of one reading. */
+    static std::pair<std::string, float> readOne(const cv::Mat& gray, cv::text::OCRTesseract& ocr)
+    {
+        // Tesseract reads best with the text 30-40 px high and a margin around it.
+        const bool column = gray.rows > gray.cols;
+        const int across = column ? gray.cols : gray.rows;
+        const double scale = across < 48 ? 48.0 / across : 1.0;
+        cv::Mat big, padded;
+        cv::resize(gray, big, cv::Size(), scale, scale, cv::INTER_CUBIC);
+        const int pad = std::max(4, cvRound(across * scale / 4));
+        cv::copyMakeBorder(big, padded, pad, pad, pad, pad, cv::BORDER_REPLICATE);
+        std::string out;
+        std::vector<cv::Rect> boxes;
+        std::vector<std::string> words;
+        std::vector<float> confidences;
+        ocr.run(padded, out, &boxes, &words, &confidences, cv::text::OCR_LEVEL_WORD);
+        float confidence = 0;
+        for (float c : confidences)
+            confidence += c / confidences.size();
+        // One line for NAME.txt: newlines become spaces, no surrounding blanks.
+        for (char& c : out)
+            if (c == '\n' || c == '\r' || c == '\f')
+                c = ' ';
+        const size_t first = out.find_first_not_of(' '), last = out.find_last_not_of(' ');
+        return std::make_pair(first == std::string::npos ? std::string() : out.substr(first, last - first + 1),
+                              confidence);
+    }
+#endif
 
     bool writeStrips_, ocr_;
 #ifdef ADAPTIVETEXT_WITH_TEXT

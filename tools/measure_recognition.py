@@ -13,6 +13,7 @@ of training/atrr/data/synth.py with procedural backgrounds and no perspective. B
 text is 48 px high and get the same replicated 8 px border; Tesseract reads them as one line (PSM 7) with
 English data, through cv2.text where this cv2 has it, else the `tesseract` command (Debian: tesseract-ocr).
 Character accuracy = max(0, 1 - edit distance / length of the truth), lower case, blanks collapsed.
+Lines that rectifyText returns as columns (reading downwards) are turned back into lines: they are Latin.
 """
 import argparse
 import os
@@ -83,6 +84,10 @@ def main(argv=None):
         polygon[:, 1] = np.clip(polygon[:, 1], 0, h - 1)
         gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
         strip = cv2.adaptivetext.rectifyText(gray, polygon, height=TEXT_HEIGHT)
+        if strip.shape[0] > strip.shape[1]:
+            # A line reading downwards comes as an upright column (vertical text); these lines are Latin, whose
+            # glyphs turn with the line, so turn the column back into a line.
+            strip = cv2.rotate(strip, cv2.ROTATE_90_COUNTERCLOCKWISE)
         n = len(polygon) // 2
         pair = float(np.mean(np.linalg.norm(polygon[:n] - polygon[::-1][:n], axis=1)))
         x, y, bw, bh = cv2.boundingRect(polygon)

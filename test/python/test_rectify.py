@@ -148,12 +148,18 @@ def test_tesseract_reads_the_rectified_arc(cv2):
 @needs_tesseract
 def test_python_sample_reads_the_shipped_image():
     sample = os.path.join(REPO, "samples", "read_curved_text.py")
-    out = subprocess.run([sys.executable, sample, os.path.join(REPO, "data", "samples", "curved_text.jpg")],
+    # The model path is explicit: the default-model search relies on the absolute source path in __FILE__,
+    # which a ccache with base_dir turns relative.
+    out = subprocess.run([sys.executable, sample, os.path.join(REPO, "data", "samples", "curved_text.jpg"),
+                          os.path.join(REPO, "data", "models", "adaptivetext_default.onnx")],
                          capture_output=True, text=True, check=True, env=os.environ.copy()).stdout
     print(out)
     lines = out.splitlines()
     assert len(lines) >= 3 and all(": " in line for line in lines)
     assert any("small plaza" in line.lower() for line in lines)
+    # The arc "high coffee digital" (data/samples/curved_text.txt): its first glyph is cut by the detection, and
+    # this short sample pads less than the C++ app does, so it gets a looser bound (read: "nigh colfee digita").
+    assert max(accuracy(line.split(": ", 1)[1], "high coffee digital") for line in lines) >= 0.7
 
 
 @needs_tesseract

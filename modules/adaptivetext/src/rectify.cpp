@@ -170,7 +170,7 @@ void rectifyText(InputArray _image, InputArray polygon, OutputArray _strip, int 
             Rect tile(begin, rowBegin[b], end - begin, rowBegin[b + 1] - rowBegin[b]);
             if (g.vertical)
             {
-                // A vertical line is laid out as a column directly, the strip turned 90° clockwise: strip
+                // A vertical line is laid out as a column directly, the strip turned 90 degrees clockwise: strip
                 // (x, y) lands on column (h-1-y, x); this keeps one code path for both.
                 for (Point2f& p : dst)
                     p = Point2f(h - 1 - p.y, p.x);

@@ -31,7 +31,7 @@ on an arc, instead of foreshortened towards the quad's shorter side).
 - Vertical text: when the centre line runs downwards more than sideways (from its first to its last point,
   dy > |dx|: the line is taller than it is long, as vertical Chinese is), the strip is returned as an
   upright column instead: width = the strip height above, height = the strip width above, reading order
-  from top to bottom, top boundary on the right. This is the horizontal strip turned 90° clockwise, which
+  from top to bottom, top boundary on the right. This is the horizontal strip turned 90 degrees clockwise, which
   keeps upright glyphs (CJK columns) upright. See isVerticalText().
 
 @param image 8-bit or float image with 1 to 4 channels
