@@ -17,7 +17,8 @@ namespace {
 std::vector<Point2f> validPolygon(InputArray polygon, Size imageSize, bool checkBounds)
 {
     Mat m = polygon.getMat();
-    CV_Assert(m.empty() || m.isContinuous());
+    if (!m.isContinuous())
+        m = m.clone();  // e.g. a NumPy slice: checkVector and reshape need one block
     const int count = m.empty() ? 0 : m.checkVector(2);
     if (count < 0)
         CV_Error(Error::StsBadArg, "rectifyText: the polygon must be a vector of points or an N x 2 array");
