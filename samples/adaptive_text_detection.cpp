@@ -43,7 +43,7 @@ static const char* const keys =
     "{ output o   |     | folder for NAME.txt and NAME.png (created if missing) }"
     "{ rectify    |     | also write NAME_k.png: polygon k unwarped into a straight strip (needs --output) }"
     "{ ocr        |     | read each strip with Tesseract; the text ends its line in NAME.txt (needs --output) }"
-    "{ ocr_lang   | eng | Tesseract languages for --ocr, e.g. eng+chi_sim }";
+    "{ ocr_lang   | eng | Tesseract languages for --ocr, e.g. chi_sim+eng (the first leads) }";
 
 namespace {
 
