@@ -13,7 +13,7 @@ namespace adaptivetext {
 
 namespace {
 
-/** The polygon as 2n float points, checked; `image` (may be empty) adds the bounds check. */
+/** The polygon as 2n float points, checked; with checkBounds every point must also lie inside imageSize. */
 std::vector<Point2f> validPolygon(InputArray polygon, Size imageSize, bool checkBounds)
 {
     Mat m = polygon.getMat();
