@@ -5,10 +5,13 @@
 // Detects arbitrary-shape text with cv::AdaptiveTextDetector in an image, a folder of images, a video
 // file or a camera. With --output=DIR it writes, per image (or video frame), NAME.txt with one detection a
 // line "x1,y1,...,xn,yn,score" and NAME.png with the polygons drawn. Prints the detection latency.
+// --rectify adds NAME_k.png, the k-th polygon unwarped into a straight strip; --ocr reads each strip with
+// Tesseract (cv::text::OCRTesseract, where OpenCV has the text module) and appends the text to its line.
 #include <opencv2/adaptivetext.hpp>
 #include <opencv2/core/utils/filesystem.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include "text_reading.hpp"
 #ifdef ADAPTIVETEXT_WITH_HIGHGUI
 #include <opencv2/highgui.hpp>
 #endif
@@ -37,7 +40,10 @@ static const char* const keys =
     "{ short_side | 0   | keep the aspect ratio, short side scaled to this }"
     "{ backend    | 0   | cv::dnn backend: 0 automatic, 3 OpenCV, 5 CUDA }"
     "{ target     | 0   | cv::dnn target: 0 CPU, 1 OpenCL, 2 OpenCL FP16, 6 CUDA, 7 CUDA FP16 }"
-    "{ output o   |     | folder for NAME.txt and NAME.png (created if missing) }";
+    "{ output o   |     | folder for NAME.txt and NAME.png (created if missing) }"
+    "{ rectify    |     | also write NAME_k.png: polygon k unwarped into a straight strip (needs --output) }"
+    "{ ocr        |     | read each strip with Tesseract; the text ends its line in NAME.txt (needs --output) }"
+    "{ ocr_lang   | eng | Tesseract languages for --ocr, e.g. chi_sim+eng (the first leads) }";
 
 namespace {
 
@@ -45,7 +51,11 @@ struct Detections
 {
     std::vector<std::vector<Point> > polygons;
     std::vector<float> scores;
+    std::vector<std::string> texts;  // --ocr: one per polygon
 };
+
+// Set by main when --rectify or --ocr is given.
+const text_reading::StripReader* stripReader = nullptr;
 
 bool isImageFile(const std::string& path)
 {
@@ -83,7 +93,7 @@ Mat drawDetections(const Mat& frame, const Detections& d)
     for (size_t i = 0; i < d.polygons.size(); ++i)
     {
         polylines(canvas, d.polygons[i], true, colourOf(i), thickness + 1, LINE_AA);
-        const std::string label = format("%.2f", d.scores[i]);
+        const std::string label = d.texts.empty() ? format("%.2f", d.scores[i]) : d.texts[i];
         const Point at = d.polygons[i].front() + Point(0, -4);
         // dark outline under the coloured text keeps it readable on any background
         putText(canvas, label, at, FONT_HERSHEY_SIMPLEX, 0.5 * thickness, Scalar::all(0), 3 * thickness, LINE_AA);
@@ -92,14 +102,23 @@ Mat drawDetections(const Mat& frame, const Detections& d)
     return canvas;
 }
 
-void writeResults(const std::string& dir, const std::string& name, const Mat& frame, const Detections& d)
+void writeResults(const std::string& dir, const std::string& name, const Mat& frame, const Detections& detected)
 {
+    Detections d = detected;
+    if (stripReader)
+        d.texts = stripReader->run(frame, d.polygons, dir, name);
     std::ofstream txt(utils::fs::join(dir, name + ".txt"));
     for (size_t i = 0; i < d.polygons.size(); ++i)
     {
         for (const Point& p : d.polygons[i])
             txt << p.x << ',' << p.y << ',';
-        txt << format("%.4f", d.scores[i]) << '\n';
+        txt << format("%.4f", d.scores[i]);
+        if (!d.texts.empty())
+        {
+            txt << ',' << d.texts[i];
+            std::cout << name << " text " << i << ": " << d.texts[i] << std::endl;
+        }
+        txt << '\n';
     }
     imwrite(utils::fs::join(dir, name + ".png"), drawDetections(frame, d));
 }
@@ -235,6 +254,8 @@ int main(int argc, char** argv)
     const int width = parser.get<int>("width"), height = parser.get<int>("height");
     const int longSide = parser.get<int>("long_side"), shortSide = parser.get<int>("short_side");
     const int backend = parser.get<int>("backend"), target = parser.get<int>("target");
+    const bool rectify = parser.has("rectify"), ocr = parser.has("ocr");
+    const std::string ocrLanguage = parser.get<std::string>("ocr_lang");
     if (!parser.check())
     {
         parser.printErrors();
@@ -251,8 +272,22 @@ int main(int argc, char** argv)
         return 1;
     }
 
+    if ((rectify || ocr) && outDir.empty())
+    {
+        std::cerr << "--rectify and --ocr write their results next to NAME.txt: give --output" << std::endl;
+        return 1;
+    }
+    if (ocr && !text_reading::ocrAvailable())
+    {
+        std::cerr << "--ocr needs OpenCV's text module (opencv_contrib), which this build lacks" << std::endl;
+        return 1;
+    }
+
     try
     {
+        const text_reading::StripReader reader(rectify, ocr, ocrLanguage);
+        if (reader.enabled())
+            stripReader = &reader;
         Ptr<AdaptiveTextDetector> detector =
             AdaptiveTextDetector::create(model, Size(width, height), score, nms, backend, target);
         if (longSide > 0)

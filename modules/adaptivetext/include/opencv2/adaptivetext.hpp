@@ -18,5 +18,6 @@ each detected text instance is a polygon with as many vertices as its shape need
 #include "opencv2/adaptivetext/layers.hpp"
 #include "opencv2/adaptivetext/detector.hpp"
 #include "opencv2/adaptivetext/evaluation.hpp"
+#include "opencv2/adaptivetext/rectify.hpp"
 
 #endif  // OPENCV_ADAPTIVETEXT_HPP

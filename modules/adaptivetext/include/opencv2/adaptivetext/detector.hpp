@@ -75,6 +75,21 @@ public:
     /** @overload */
     CV_WRAP virtual void detectTextRectangles(InputArray frame, CV_OUT std::vector<RotatedRect>& detections) const = 0;
 
+    /** @brief Detects text polygons and unwarps each one into a straight strip for a recogniser.
+
+    detect() followed by cv::adaptivetext::rectifyText() on every polygon (opencv2/adaptivetext/rectify.hpp).
+    A polygon that cannot be rectified (zero area after clipping) gets an empty strip, so strips always
+    pairs up with detections.
+    @param frame as in detect()
+    @param detections N-point polygons in frame pixels
+    @param confidences text score of each polygon
+    @param strips one strip per polygon, the frame's type; vertical text comes as an upright column
+    @param height strip height in pixels; 0 = each polygon's mean pair length
+    */
+    CV_WRAP virtual void detectAndRectify(InputArray frame, CV_OUT std::vector<std::vector<Point> >& detections,
+                                          CV_OUT std::vector<float>& confidences, OutputArrayOfArrays strips,
+                                          int height = 0) const;
+
     /** @brief Fixed network input size (policy INPUT_SIZE_FIXED); Size() switches back to the default policy. */
     CV_WRAP virtual void setInputSize(const Size& size) = 0;
     CV_WRAP virtual Size getInputSize() const = 0;
