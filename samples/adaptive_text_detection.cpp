@@ -5,11 +5,6 @@
 // Detects arbitrary-shape text with cv::AdaptiveTextDetector in an image, a folder of images, a video
 // file or a camera. With --output=DIR it writes, per image (or video frame), NAME.txt with one detection a
 // line "x1,y1,...,xn,yn,score" and NAME.png with the polygons drawn. Prints the detection latency.
-// Exit codes: 0 all inputs done, 1 an input or a write failed (listed on stderr), 2 a bad option.
-#include "../apps/common/checked_output.hpp"
-#include "../apps/common/option_checks.hpp"
-#include "run_summary.hpp"
-
 #include <opencv2/adaptivetext.hpp>
 #include <opencv2/core/utils/filesystem.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -28,6 +23,11 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+
+// Checked output, option checks and the run summary (doc/reliability.md).
+#include "../apps/common/checked_output.hpp"
+#include "../apps/common/option_checks.hpp"
+#include "run_summary.hpp"
 
 using namespace cv;
 
@@ -292,6 +292,7 @@ std::string checkOptions(float score, float nms, int width, int height, int long
 
 }  // namespace
 
+// Exit codes: 0 all inputs done, 1 an input or a write failed (listed on stderr), 2 a bad option.
 int main(int argc, char** argv)
 {
     CommandLineParser parser(argc, argv, keys);
@@ -308,8 +309,11 @@ int main(int argc, char** argv)
     const int width = parser.get<int>("width"), height = parser.get<int>("height");
     const int longSide = parser.get<int>("long_side"), shortSide = parser.get<int>("short_side");
     const int backend = parser.get<int>("backend"), target = parser.get<int>("target");
-    if (!adaptivetext_app::parsedCleanly(parser))
-        return adaptivetext_app::usageError(parser, "an option has a value that is not a number");
+    if (!parser.check())
+    {
+        parser.printErrors();
+        return adaptivetext_app::EXIT_USAGE;  // a value that is not a number
+    }
     if (input.empty())
         return adaptivetext_app::usageError(parser, "--input is required");
     const std::string optionError = checkOptions(score, nms, width, height, longSide, shortSide, backend, target);

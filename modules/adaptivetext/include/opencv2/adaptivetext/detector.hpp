@@ -86,8 +86,8 @@ public:
     /** @overload */
     CV_WRAP virtual void detectTextRectangles(InputArray frame, CV_OUT std::vector<RotatedRect>& detections) const = 0;
 
-    /** @brief Fixed network input size (policy INPUT_SIZE_FIXED); Size() switches back to the default policy.
-    Otherwise both sides in [1, MAX_INPUT_SIDE] (StsOutOfRange), then rounded to multiples of 16. */
+    /** @brief Fixed network input size (policy INPUT_SIZE_FIXED); Size() switches back to the default policy. */
+    /** Otherwise both sides must be in [1, MAX_INPUT_SIDE] (else StsOutOfRange); they are rounded to multiples of 16. */
     CV_WRAP virtual void setInputSize(const Size& size) = 0;
     CV_WRAP virtual Size getInputSize() const = 0;
     /** @brief Keep-aspect policy: policy is INPUT_SIZE_SHORT_SIDE or INPUT_SIZE_LONG_SIDE (else StsBadArg),
