@@ -22,7 +22,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 // Checked output, option checks and the run summary (doc/reliability.md).
 #include "../apps/common/checked_output.hpp"
@@ -98,21 +97,35 @@ Mat drawDetections(const Mat& frame, const Detections& d)
     return canvas;
 }
 
-// Every write is checked: false (with `error` naming the file) when a result could not be kept.
-bool writeResults(const std::string& dir, const std::string& name, const Mat& frame, const Detections& d,
-                  std::string& error)
+void writeResults(const std::string& dir, const std::string& name, const Mat& frame, const Detections& d)
 {
-    std::ostringstream txt;
+    std::ofstream txt(utils::fs::join(dir, name + ".txt"));
     for (size_t i = 0; i < d.polygons.size(); ++i)
     {
         for (const Point& p : d.polygons[i])
             txt << p.x << ',' << p.y << ',';
         txt << format("%.4f", d.scores[i]) << '\n';
     }
-    return adaptivetext_app::writeFileChecked(utils::fs::join(dir, name + ".txt"), txt.str(), error) &&
-           adaptivetext_app::writeImageChecked(utils::fs::join(dir, name + ".png"), drawDetections(frame, d), error);
+    // Every write is checked; a failure throws adaptivetext_app::WriteError naming the file (doc/reliability.md).
+    adaptivetext_app::closeOrThrow(txt, utils::fs::join(dir, name + ".txt"));
+    adaptivetext_app::writeImageOrThrow(utils::fs::join(dir, name + ".png"), drawDetections(frame, d));
 }
 
+// Writes a frame's results; false (with `error`) when they could not be kept.
+bool writeFrameResults(const std::string& dir, const std::string& name, const Mat& frame, const Detections& d,
+                       std::string& error)
+{
+    try
+    {
+        writeResults(dir, name, frame, d);
+        return true;
+    }
+    catch (const adaptivetext_app::WriteError& e)
+    {
+        error = e.what();
+        return false;
+    }
+}
 
 Detections detectTimed(const Ptr<AdaptiveTextDetector>& detector, const Mat& frame, double& ms)
 {
@@ -175,7 +188,7 @@ int runImages(const Ptr<AdaptiveTextDetector>& detector, const std::vector<std::
         std::cout << file << ": " << d.polygons.size() << " text regions, " << format("%.1f", ms) << " ms"
                   << std::endl;
         // A write that fails (full disk) fails every later one too: stop; the files written so far stay.
-        if (!outDir.empty() && !writeResults(outDir, stem(file), frame, d, error))
+        if (!outDir.empty() && !writeFrameResults(outDir, stem(file), frame, d, error))
         {
             summary.fail(file, error + "; stopped, " + std::to_string(files.size() - summary.frames) +
                                " inputs not processed");
@@ -237,7 +250,7 @@ int runVideo(const Ptr<AdaptiveTextDetector>& detector, const std::string& input
         latencies.push_back(ms);
         std::cout << name << " frame " << index << ": " << d.polygons.size() << " text regions, "
                   << format("%.1f", ms) << " ms" << std::endl;
-        if (!outDir.empty() && !writeResults(outDir, frameName, frame, d, error))
+        if (!outDir.empty() && !writeFrameResults(outDir, frameName, frame, d, error))
         {
             summary.fail(frameName, error + "; stopped");
             break;

@@ -16,6 +16,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -72,6 +73,35 @@ inline bool writeImageChecked(const std::string& path, const cv::Mat& image, std
         return false;
     }
     return writeFileChecked(path, std::string(buf.begin(), buf.end()), error);
+}
+
+/** A result that could not be written; what() names the file. Thrown by the *OrThrow helpers, for code
+ *  whose callers stop the run on it. */
+struct WriteError : std::runtime_error
+{
+    using std::runtime_error::runtime_error;
+};
+
+/** Closes a stream written by the caller and checks that everything reached the file (a full disk shows up
+ *  here); otherwise removes the partial file and throws WriteError. */
+inline void closeOrThrow(std::ofstream& f, const std::string& path)
+{
+    errno = 0;
+    f.close();
+    if (f.fail())
+    {
+        const std::string message = "cannot write '" + path + "'" + lastError();
+        std::remove(path.c_str());
+        throw WriteError(message);
+    }
+}
+
+/** writeImageChecked, throwing WriteError on failure. */
+inline void writeImageOrThrow(const std::string& path, const cv::Mat& image)
+{
+    std::string error;
+    if (!writeImageChecked(path, image, error))
+        throw WriteError(error);
 }
 
 /** Creates the output folder if needed and proves it writable by writing and removing a probe file, so that
