@@ -325,7 +325,7 @@ int main(int argc, char** argv)
     if (!parser.check())
     {
         parser.printErrors();
-        return adaptivetext_app::EXIT_USAGE;  // a value that is not a number
+        return adaptivetext_app::usageError(parser, "an option has a value that is not a number");
     }
     if (input.empty())
         return adaptivetext_app::usageError(parser, "--input is required");
