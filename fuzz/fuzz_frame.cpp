@@ -14,7 +14,7 @@
 //                                            lowering the height, so strips like 4095x1 stay possible
 //   [6] size policy % 3 (fixed, short side, long side)
 //   [7] side length / fixed size: 16 * (1 + v % 16) (and 16 * (1 + v / 16) for the fixed height)
-//   [8] score threshold = v / 255 * 2 - 0.5 (below 0 keeps every RoI the model decodes)
+//   [8] score threshold = v / 255 (0 keeps every RoI the model decodes; values outside [0, 1] are refused)
 //   [9] NMS threshold = v / 255
 //   [10] bit 0: frame is a non-continuous view into a wider Mat; bit 1: call detectTextRectangles
 //   [11..] pixel bytes, repeated to fill the frame (zeros when there are none)
@@ -72,7 +72,7 @@ FuzzCase parseHeader(const uint8_t* data, size_t size)
     c.policy = h[6] % 3;  // the InputSizePolicy values 0, 1, 2
     c.sideLength = 16 * (1 + h[7] % 16);
     c.fixedSize = cv::Size(16 * (1 + h[7] % 16), 16 * (1 + h[7] / 16));
-    c.scoreThreshold = h[8] / 255.f * 2.f - 0.5f;
+    c.scoreThreshold = h[8] / 255.f;
     c.nmsThreshold = h[9] / 255.f;
     c.nonContinuous = (h[10] & 1) != 0;
     c.rectangles = (h[10] & 2) != 0;

@@ -26,6 +26,11 @@
 #include <fstream>
 #include <iostream>
 
+// Checked output, option checks and the run summary (doc/reliability.md).
+#include "../apps/common/checked_output.hpp"
+#include "../apps/common/option_checks.hpp"
+#include "run_summary.hpp"
+
 using namespace cv;
 
 static const char* const keys =
@@ -120,7 +125,25 @@ void writeResults(const std::string& dir, const std::string& name, const Mat& fr
         }
         txt << '\n';
     }
-    imwrite(utils::fs::join(dir, name + ".png"), drawDetections(frame, d));
+    // Every write is checked; a failure throws adaptivetext_app::WriteError naming the file (doc/reliability.md).
+    adaptivetext_app::closeOrThrow(txt, utils::fs::join(dir, name + ".txt"));
+    adaptivetext_app::writeImageOrThrow(utils::fs::join(dir, name + ".png"), drawDetections(frame, d));
+}
+
+// Writes a frame's results; false (with `error`) when they could not be kept.
+bool writeFrameResults(const std::string& dir, const std::string& name, const Mat& frame, const Detections& d,
+                       std::string& error)
+{
+    try
+    {
+        writeResults(dir, name, frame, d);
+        return true;
+    }
+    catch (const adaptivetext_app::WriteError& e)
+    {
+        error = e.what();
+        return false;
+    }
 }
 
 Detections detectTimed(const Ptr<AdaptiveTextDetector>& detector, const Mat& frame, double& ms)
@@ -132,6 +155,22 @@ Detections detectTimed(const Ptr<AdaptiveTextDetector>& detector, const Mat& fra
     tm.stop();
     ms = tm.getTimeMilli();
     return d;
+}
+
+// A frame whose detection throws is a failed input; the run goes on with the next one.
+bool detectFrame(const Ptr<AdaptiveTextDetector>& detector, const Mat& frame, Detections& d, double& ms,
+                 std::string& error)
+{
+    try
+    {
+        d = detectTimed(detector, frame, ms);
+        return true;
+    }
+    catch (const cv::Exception& e)
+    {
+        error = "detection failed: " + e.err;
+        return false;
+    }
 }
 
 double median(std::vector<double> v)
@@ -146,26 +185,39 @@ int runImages(const Ptr<AdaptiveTextDetector>& detector, const std::vector<std::
               const std::string& outDir)
 {
     std::vector<double> latencies;
+    adaptivetext_app::RunSummary summary;
     for (const std::string& file : files)
     {
+        ++summary.frames;
         const Mat frame = imread(file, IMREAD_COLOR);
         if (frame.empty())
         {
-            std::cerr << file << ": cannot read the image, skipped" << std::endl;
+            summary.fail(file, "cannot read the image");
             continue;
         }
         double ms = 0;
-        const Detections d = detectTimed(detector, frame, ms);
+        Detections d;
+        std::string error;
+        if (!detectFrame(detector, frame, d, ms, error))
+        {
+            summary.fail(file, error);
+            continue;
+        }
         latencies.push_back(ms);
         std::cout << file << ": " << d.polygons.size() << " text regions, " << format("%.1f", ms) << " ms"
                   << std::endl;
-        if (!outDir.empty())
-            writeResults(outDir, stem(file), frame, d);
+        // A write that fails (full disk) fails every later one too: stop; the files written so far stay.
+        if (!outDir.empty() && !writeFrameResults(outDir, stem(file), frame, d, error))
+        {
+            summary.fail(file, error + "; stopped, " + std::to_string(files.size() - summary.frames) +
+                               " inputs not processed");
+            break;
+        }
     }
     if (latencies.size() > 1)
         std::cout << "median latency: " << format("%.1f", median(latencies)) << " ms over " << latencies.size()
                   << " images" << std::endl;
-    return latencies.empty() ? 1 : 0;
+    return summary.finish();
 }
 
 #ifdef ADAPTIVETEXT_WITH_HIGHGUI
@@ -201,15 +253,27 @@ int runVideo(const Ptr<AdaptiveTextDetector>& detector, const std::string& input
     const std::string name = isCamera ? "camera" + input : stem(input);
     Mat frame;
     std::vector<double> latencies;
+    adaptivetext_app::RunSummary summary;
     for (int index = 0; cap.read(frame) && !frame.empty(); ++index)
     {
+        ++summary.frames;
+        const std::string frameName = format("%s_%06d", name.c_str(), index);
         double ms = 0;
-        const Detections d = detectTimed(detector, frame, ms);
+        Detections d;
+        std::string error;
+        if (!detectFrame(detector, frame, d, ms, error))
+        {
+            summary.fail(frameName, error);
+            continue;
+        }
         latencies.push_back(ms);
         std::cout << name << " frame " << index << ": " << d.polygons.size() << " text regions, "
                   << format("%.1f", ms) << " ms" << std::endl;
-        if (!outDir.empty())
-            writeResults(outDir, format("%s_%06d", name.c_str(), index), frame, d);
+        if (!outDir.empty() && !writeFrameResults(outDir, frameName, frame, d, error))
+        {
+            summary.fail(frameName, error + "; stopped");
+            break;
+        }
 #ifdef ADAPTIVETEXT_WITH_HIGHGUI
         if (show)
         {
@@ -226,7 +290,9 @@ int runVideo(const Ptr<AdaptiveTextDetector>& detector, const std::string& input
     if (!latencies.empty())
         std::cout << "median latency: " << format("%.1f", median(latencies)) << " ms over " << latencies.size()
                   << " frames" << std::endl;
-    return latencies.empty() ? 1 : 0;
+    if (summary.frames == 0)
+        summary.fail(input, "no frame could be read");
+    return summary.finish();
 #else
     (void)detector;
     (void)outDir;
@@ -236,8 +302,29 @@ int runVideo(const Ptr<AdaptiveTextDetector>& detector, const std::string& input
 #endif
 }
 
+// The numeric options, each within what the detector accepts (detector.hpp); "" when all are fine.
+std::string checkOptions(float score, float nms, int width, int height, int longSide, int shortSide, int backend,
+                         int target)
+{
+    adaptivetext_app::OptionErrors e;
+    const int maxSide = AdaptiveTextDetector::MAX_INPUT_SIDE, minSide = AdaptiveTextDetector::MIN_SIDE_LENGTH;
+    e.unitInterval("score", score);
+    e.unitInterval("nms", nms);
+    e.intInOrUnset("width", width, 0, 1, maxSide, "the detector's largest input side");
+    e.intInOrUnset("height", height, 0, 1, maxSide, "the detector's largest input side");
+    e.intInOrUnset("long_side", longSide, 0, minSide, maxSide, "network stride to the largest input side");
+    e.intInOrUnset("short_side", shortSide, 0, minSide, maxSide, "network stride to the largest input side");
+    e.intIn("backend", backend, dnn::DNN_BACKEND_DEFAULT, dnn::DNN_BACKEND_TIMVX, "a cv::dnn::Backend");
+    e.intIn("target", target, dnn::DNN_TARGET_CPU, dnn::DNN_TARGET_NPU, "a cv::dnn::Target");
+    if (e.ok() && ((width > 0) != (height > 0) || (width > 0 && (longSide > 0 || shortSide > 0)) ||
+                   (longSide > 0 && shortSide > 0)))
+        e.add("give either --width and --height, or --long_side, or --short_side");
+    return e.first;
+}
+
 }  // namespace
 
+// Exit codes: 0 all inputs done, 1 an input or a write failed (listed on stderr), 2 a bad option.
 int main(int argc, char** argv)
 {
     CommandLineParser parser(argc, argv, keys);
@@ -245,7 +332,7 @@ int main(int argc, char** argv)
     if (argc == 1 || parser.has("help"))
     {
         parser.printMessage();
-        return argc == 1 ? 1 : 0;
+        return argc == 1 ? adaptivetext_app::EXIT_USAGE : 0;
     }
     const std::string input = parser.get<std::string>("input");
     const std::string model = parser.get<std::string>("model");
@@ -259,17 +346,22 @@ int main(int argc, char** argv)
     if (!parser.check())
     {
         parser.printErrors();
-        return 1;
+        return adaptivetext_app::usageError(parser, "an option has a value that is not a number");
     }
     if (input.empty())
+        return adaptivetext_app::usageError(parser, "--input is required");
+    const std::string optionError = checkOptions(score, nms, width, height, longSide, shortSide, backend, target);
+    if (!optionError.empty())
+        return adaptivetext_app::usageError(parser, optionError);
+    // Before any work: a run whose results cannot be kept must not start.
+    if (!outDir.empty())
     {
-        std::cerr << "--input is required" << std::endl;
-        return 1;
-    }
-    if ((width > 0) != (height > 0) || (width > 0 && (longSide > 0 || shortSide > 0)) || (longSide > 0 && shortSide > 0))
-    {
-        std::cerr << "give either --width and --height, or --long_side, or --short_side" << std::endl;
-        return 1;
+        const std::string outError = adaptivetext_app::prepareOutputDir(outDir);
+        if (!outError.empty())
+        {
+            std::cerr << "error: " << outError << std::endl;
+            return 1;
+        }
     }
 
     if ((rectify || ocr) && outDir.empty())
@@ -294,8 +386,6 @@ int main(int argc, char** argv)
             detector->setInputSizePolicy(AdaptiveTextDetector::INPUT_SIZE_LONG_SIDE, longSide);
         if (shortSide > 0)
             detector->setInputSizePolicy(AdaptiveTextDetector::INPUT_SIZE_SHORT_SIDE, shortSide);
-        if (!outDir.empty() && !utils::fs::isDirectory(outDir))
-            utils::fs::createDirectories(outDir);
 
         if (utils::fs::isDirectory(input))
         {
@@ -310,11 +400,11 @@ int main(int argc, char** argv)
                 std::cerr << input << ": no images in this folder" << std::endl;
                 return 1;
             }
-            return runImages(detector, images, outDir);
+            const int rc = runImages(detector, images, outDir);
+            return adaptivetext_app::stdoutWritten() ? rc : 1;
         }
-        if (isImageFile(input))
-            return runImages(detector, { input }, outDir);
-        return runVideo(detector, input, outDir);
+        const int rc = isImageFile(input) ? runImages(detector, { input }, outDir) : runVideo(detector, input, outDir);
+        return adaptivetext_app::stdoutWritten() ? rc : 1;
     }
     catch (const cv::Exception& e)
     {

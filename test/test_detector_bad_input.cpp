@@ -141,16 +141,16 @@ BOOST_AUTO_TEST_CASE(bad_sizes_and_policies_at_create_and_set)
     CHECK_HAS(errorOf([&] { det->setInputSizePolicy(cv::AdaptiveTextDetector::INPUT_SIZE_FIXED, 64); }),
               "INPUT_SIZE_SHORT_SIDE or INPUT_SIZE_LONG_SIDE");
     CHECK_HAS(errorOf([&] { det->setInputSizePolicy(cv::AdaptiveTextDetector::INPUT_SIZE_SHORT_SIDE, 8); }),
-              "at least the network stride");
+              "sideLength = 8 is out of range: it must be in [16, 4096]");
 }
 
 BOOST_AUTO_TEST_CASE(side_lengths_and_fixed_sizes_are_bounded)
 {
     auto det = tinyDetector();
     CHECK_HAS(errorOf([&] { det->setInputSizePolicy(cv::AdaptiveTextDetector::INPUT_SIZE_LONG_SIDE, 1000000); }),
-              "side length must be at most");
+              "it must be in [16, 4096]");
     CHECK_HAS(errorOf([&] { det->setInputSizePolicy(cv::AdaptiveTextDetector::INPUT_SIZE_SHORT_SIDE, 4097); }),
-              "side length must be at most");
+              "it must be in [16, 4096]");
     CHECK_HAS(errorOf([&] { det->setInputSize(cv::Size(16, 5000)); }), "longer than the largest network input");
     // The limits themselves are accepted.
     BOOST_CHECK_NO_THROW(det->setInputSizePolicy(cv::AdaptiveTextDetector::INPUT_SIZE_SHORT_SIDE, 4096));
@@ -203,7 +203,7 @@ BOOST_AUTO_TEST_CASE(model_with_non_finite_outputs_gives_no_polygon_outside_the_
     BOOST_REQUIRE_GT(nonFinite, 0);
 
     auto det = cv::AdaptiveTextDetector::create(model, cv::Size(48, 32));
-    for (float threshold : { 0.5f, -1.0f })  // -1: every decoded RoI passes the score test
+    for (float threshold : { 0.5f, 0.0f })  // 0: every decoded RoI with a finite score passes the score test
     {
         det->setScoreThreshold(threshold);
         std::vector<std::vector<cv::Point> > polys;

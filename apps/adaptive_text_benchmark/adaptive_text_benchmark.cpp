@@ -16,6 +16,10 @@
 //     compiled into this tool because its functions are internal) on that forward's outputs, and
 //     (b) AdaptiveTextDetector::detect on the same image (end to end).
 // Medians, p10 and p90 over the iterations are printed as a table and as one JSON line.
+// Exit codes: 0 done, 1 a failure (model, image, or an output that could not be written), 2 a bad option.
+#include "../common/checked_output.hpp"
+#include "../common/option_checks.hpp"
+
 #include <opencv2/adaptivetext.hpp>
 #include "postprocess.hpp"  // modules/adaptivetext/src: the detector's internal postprocess
 #include "preprocess.hpp"   // and preprocess
@@ -25,6 +29,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -67,20 +72,24 @@ InputSpec parseInputSpec(const std::string& s)
     InputSpec spec{ s, cv::AdaptiveTextDetector::INPUT_SIZE_FIXED, cv::Size(), 0 };
     int a = 0, b = 0;
     char tail = 0;
-    if (std::sscanf(s.c_str(), "short%d%c", &a, &tail) == 1 && a > 0)
+    // The detector's own bounds (detector.hpp), so that a bad size is a usage error before any work.
+    const int minSide = cv::AdaptiveTextDetector::MIN_SIDE_LENGTH, maxSide = cv::AdaptiveTextDetector::MAX_INPUT_SIDE;
+    if (std::sscanf(s.c_str(), "short%d%c", &a, &tail) == 1 && a >= minSide && a <= maxSide)
     {
         spec.policy = cv::AdaptiveTextDetector::INPUT_SIZE_SHORT_SIDE;
         spec.side = a;
     }
-    else if (std::sscanf(s.c_str(), "long%d%c", &a, &tail) == 1 && a > 0)
+    else if (std::sscanf(s.c_str(), "long%d%c", &a, &tail) == 1 && a >= minSide && a <= maxSide)
     {
         spec.policy = cv::AdaptiveTextDetector::INPUT_SIZE_LONG_SIDE;
         spec.side = a;
     }
-    else if (std::sscanf(s.c_str(), "%dx%d%c", &a, &b, &tail) == 2 && a > 0 && b > 0)
+    else if (std::sscanf(s.c_str(), "%dx%d%c", &a, &b, &tail) == 2 && a > 0 && b > 0 && a <= maxSide && b <= maxSide)
         spec.fixed = cv::Size(a, b);
     else
-        CV_Error(cv::Error::StsBadArg, "--sizes: '" + s + "' is not WxH, short<N> or long<N> (e.g. 1280x736,short736)");
+        CV_Error(cv::Error::StsBadArg, cv::format("--sizes: '%s' is not WxH (sides 1..%d), short<N> or long<N> "
+                                                  "(N in %d..%d), e.g. 1280x736,short736", s.c_str(), maxSide,
+                                                  minSide, maxSide));
     return spec;
 }
 
@@ -367,55 +376,85 @@ int main(int argc, char** argv)
         "{list_layers |                 | print each layer: median time, type and stage}";
     cv::CommandLineParser parser(argc, argv, keys);
     parser.about("Per-stage and end-to-end CPU latency and peak memory of cv::AdaptiveTextDetector (doc/benchmarks.md).");
-    if (parser.has("help") || !parser.has("image"))
+    if (parser.has("help"))
     {
         parser.printMessage();
-        return parser.has("help") ? 0 : 1;
+        return 0;
+    }
+    if (!parser.has("image"))
+        return adaptivetext_app::usageError(parser, "--image is required");
+    const std::string model = parser.get<std::string>("model");
+    const std::string imagePath = parser.get<std::string>("image");
+    const int runs = parser.get<int>("runs");
+    const int warmup = parser.get<int>("warmup");
+    if (!adaptivetext_app::parsedCleanly(parser))
+        return adaptivetext_app::usageError(parser, "an option has a value that is not a number");
+    // Every option is checked before the first measurement (a bad one is exit code 2, not a late failure).
+    adaptivetext_app::OptionErrors options;
+    options.intIn("runs", runs, 10, 1000000, "a median needs at least 10 timed iterations");
+    options.intIn("warmup", warmup, 1, 1000000, "at least one untimed iteration: allocations, lazy initialisation");
+    std::vector<InputSpec> specs;
+    std::vector<int> threadCounts;
+    try
+    {
+        for (const std::string& size : splitList(parser.get<std::string>("sizes")))
+            specs.push_back(parseInputSpec(size));
+    }
+    catch (const cv::Exception& e)
+    {
+        options.add(e.err);
+    }
+    for (const std::string& t : splitList(parser.get<std::string>("threads")))
+    {
+        char* end = nullptr;
+        const long n = std::strtol(t.c_str(), &end, 10);
+        if (end == t.c_str() || *end != '\0' || n < 1 || n > 1024)
+            options.add("--threads: '" + t + "' is not a thread count in [1, 1024]");
+        else
+            threadCounts.push_back((int)n);
+    }
+    if (options.ok() && (specs.empty() || threadCounts.empty()))
+        options.add("--sizes and --threads need at least one value each");
+    if (!options.ok())
+        return adaptivetext_app::usageError(parser, options.first);
+    const std::string jsonPath = parser.has("json") ? parser.get<std::string>("json") : std::string();
+    if (!jsonPath.empty())
+    {
+        // Before minutes of measuring: the file must be writable (opened for appending, so nothing is lost).
+        const bool existed = cv::utils::fs::exists(jsonPath);
+        std::ofstream probe(jsonPath, std::ios::app);
+        if (!probe)
+        {
+            std::cerr << "adaptive_text_benchmark: cannot write the JSON file '" << jsonPath << "'"
+                      << adaptivetext_app::lastError() << std::endl;
+            return 1;
+        }
+        probe.close();
+        if (!existed)
+            std::remove(jsonPath.c_str());
     }
     try
     {
-        const std::string model = parser.get<std::string>("model");
-        const std::string imagePath = parser.get<std::string>("image");
-        const int runs = parser.get<int>("runs");
-        const int warmup = parser.get<int>("warmup");
-        if (!parser.check())
-        {
-            parser.printErrors();
-            return 1;
-        }
-        CV_CheckGE(runs, 10, "--runs: a median needs at least 10 timed iterations");
-        CV_CheckGE(warmup, 1, "--warmup: at least one untimed iteration (allocations, lazy initialisation)");
         const cv::Mat image = cv::imread(imagePath, cv::IMREAD_COLOR);
         if (image.empty())
             CV_Error(cv::Error::StsError, "cannot read the image " + imagePath);
 
         std::vector<Result> results;
         const bool listLayers = parser.has("list_layers");
-        for (const std::string& size : splitList(parser.get<std::string>("sizes")))
-        {
-            const InputSpec spec = parseInputSpec(size);
-            for (const std::string& t : splitList(parser.get<std::string>("threads")))
-            {
-                const int threads = std::stoi(t);
-                CV_CheckGE(threads, 1, "--threads: thread counts must be at least 1");
+        for (const InputSpec& spec : specs)
+            for (int threads : threadCounts)
                 results.push_back(measure(model, image, spec, threads, runs, warmup, listLayers));
-            }
-        }
         printTable(results);
         const std::string json = toJson(results, model, imagePath, image, runs, warmup);
         std::cout << json << std::endl;
-        if (parser.has("json"))
-        {
-            std::ofstream f(parser.get<std::string>("json"));
-            f << json << "\n";
-            if (!f)
-                CV_Error(cv::Error::StsError, "cannot write " + parser.get<std::string>("json"));
-        }
+        std::string error;
+        if (!jsonPath.empty() && !adaptivetext_app::writeFileChecked(jsonPath, json + "\n", error))
+            CV_Error(cv::Error::StsError, error);
     }
     catch (const cv::Exception& e)
     {
         std::cerr << "adaptive_text_benchmark: " << e.what() << std::endl;
-        return 2;
+        return 1;
     }
-    return 0;
+    return adaptivetext_app::stdoutWritten() ? 0 : 1;
 }

@@ -10,6 +10,10 @@
 // An image is converted to the graph input (1x3xHxW float BGR 0..255, no mean/scale: the graph
 // preprocesses itself), resized to --width x --height when given; both must be multiples of 16.
 // A .npy input must already be the 1x3xHxW float32 blob.
+// Exit codes: 0 done, 1 a failure (model, input, or an output that could not be written), 2 a bad option.
+#include "../common/checked_output.hpp"
+#include "../common/option_checks.hpp"
+
 #include <opencv2/adaptivetext.hpp>
 #include <opencv2/core/utils/filesystem.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -85,17 +89,16 @@ void writeNpyFloat(const std::string& path, const cv::Mat& m)
     const size_t unpadded = 10 + header.size() + 1;
     header.append((64 - unpadded % 64) % 64, ' ');
     header += '\n';
-    std::ofstream f(path, std::ios::binary);
-    if (!f)
-        CV_Error(cv::Error::StsError, "cannot write " + path);
-    const char magic[] = { '\x93', 'N', 'U', 'M', 'P', 'Y', 1, 0 };
-    f.write(magic, 8);
+    std::string bytes("\x93NUMPY\x01\x00", 8);
     const uint16_t len = (uint16_t)header.size();
-    const char lenBytes[2] = { (char)(len & 0xff), (char)(len >> 8) };
-    f.write(lenBytes, 2);
-    f.write(header.data(), (std::streamsize)header.size());
+    bytes += (char)(len & 0xff);
+    bytes += (char)(len >> 8);
+    bytes += header;
     cv::Mat c = m.isContinuous() ? m : m.clone();
-    f.write(reinterpret_cast<const char*>(c.data), (std::streamsize)(c.total() * sizeof(float)));
+    bytes.append(reinterpret_cast<const char*>(c.data), c.total() * sizeof(float));
+    std::string error;
+    if (!adaptivetext_app::writeFileChecked(path, bytes, error))
+        CV_Error(cv::Error::StsError, error);
 }
 
 cv::Mat inputBlob(const std::string& path, int width, int height)
@@ -125,18 +128,37 @@ int main(int argc, char** argv)
         "{height  | 0   | resize an image input to this height (multiple of 16)}";
     cv::CommandLineParser parser(argc, argv, keys);
     parser.about("Writes every graph output of an adaptivetext model as .npy (doc/model_format.md section 2).");
-    if (parser.has("help") || !parser.has("model") || !parser.has("input") || !parser.has("out"))
+    if (parser.has("help"))
     {
         parser.printMessage();
-        return parser.has("help") ? 0 : 1;
+        return 0;
+    }
+    if (!parser.has("model") || !parser.has("input") || !parser.has("out"))
+        return adaptivetext_app::usageError(parser, "--model, --input and --out are required");
+    const int width = parser.get<int>("width"), height = parser.get<int>("height");
+    if (!adaptivetext_app::parsedCleanly(parser))
+        return adaptivetext_app::usageError(parser, "an option has a value that is not a number");
+    adaptivetext_app::OptionErrors options;
+    const int maxSide = cv::AdaptiveTextDetector::MAX_INPUT_SIDE;
+    options.intInOrUnset("width", width, 0, 16, maxSide, "the detector's largest input side");
+    options.intInOrUnset("height", height, 0, 16, maxSide, "the detector's largest input side");
+    if (options.ok() && (width % 16 != 0 || height % 16 != 0))
+        options.add("--width and --height must be multiples of 16 (the network stride)");
+    if (options.ok() && (width > 0) != (height > 0))
+        options.add("give both --width and --height, or neither");
+    if (!options.ok())
+        return adaptivetext_app::usageError(parser, options.first);
+    const std::string outDir = parser.get<std::string>("out");
+    const std::string outError = adaptivetext_app::prepareOutputDir(outDir);
+    if (!outError.empty())
+    {
+        std::cerr << "adaptive_text_dump: " << outError << std::endl;
+        return 1;
     }
     try
     {
-        const std::string outDir = parser.get<std::string>("out");
-        cv::utils::fs::createDirectories(outDir);
         cv::dnn::Net net = cv::adaptivetext::readModel(parser.get<std::string>("model"));
-        net.setInput(inputBlob(parser.get<std::string>("input"), parser.get<int>("width"), parser.get<int>("height")),
-                     "image");
+        net.setInput(inputBlob(parser.get<std::string>("input"), width, height), "image");
         const std::vector<cv::String> names(std::begin(kOutputNames), std::end(kOutputNames));
         std::vector<cv::Mat> outs;
         net.forward(outs, names);
@@ -149,7 +171,7 @@ int main(int argc, char** argv)
     catch (const cv::Exception& e)
     {
         std::cerr << "adaptive_text_dump: " << e.what() << std::endl;
-        return 2;
+        return 1;
     }
-    return 0;
+    return adaptivetext_app::stdoutWritten() ? 0 : 1;
 }

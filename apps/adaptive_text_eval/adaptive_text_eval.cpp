@@ -3,7 +3,11 @@
 // of this distribution and at http://opencv.org/license.html.
 
 // Command-line evaluator: per-image counts, then one JSON line with the whole-set numbers (last line, so
-// scripts can take `tail -n 1`).
+// scripts can take `tail -n 1`). Exit codes: 0 done, 1 a failure (unreadable input, or the standard output
+// could not be written), 2 a bad option.
+#include "../common/checked_output.hpp"
+#include "../common/option_checks.hpp"
+
 #include <opencv2/core.hpp>
 #include <opencv2/adaptivetext/evaluation.hpp>
 
@@ -70,16 +74,15 @@ int main(int argc, char** argv)
     if (parser.has("help") || !parser.has("gt") || !parser.has("pred"))
     {
         parser.printMessage();
-        return parser.has("help") ? 0 : 2;
+        return parser.has("help") ? 0 : adaptivetext_app::EXIT_USAGE;
     }
     const cv::String gtDir = parser.get<cv::String>("gt");
     const cv::String predDir = parser.get<cv::String>("pred");
     const cv::String protocol = parser.get<cv::String>("protocol");
-    if (!parser.check())
-    {
-        parser.printErrors();
-        return 2;
-    }
+    if (!adaptivetext_app::parsedCleanly(parser))
+        return adaptivetext_app::EXIT_USAGE;
+    if (protocol != "icdar15" && protocol != "deteval" && protocol != "ctw1500")
+        return adaptivetext_app::usageError(parser, "--protocol=" + protocol + " is not one of icdar15, deteval, ctw1500");
     try
     {
         const cv::adaptivetext::EvaluationResult r = cv::adaptivetext::evaluateDetections(
@@ -107,5 +110,6 @@ int main(int argc, char** argv)
         std::cerr << "adaptive_text_eval: " << e.err << std::endl;
         return 1;
     }
-    return 0;
+    // The results are the standard output: a run that could not write them has failed.
+    return adaptivetext_app::stdoutWritten() ? 0 : 1;
 }

@@ -4,6 +4,7 @@
 
 // AdaptiveTextDetectorImpl: size policy → blob → the one-graph model → polygons (doc/detector.md).
 #include "precomp.hpp"
+#include "parameter_checks.hpp"
 #include "postprocess.hpp"
 #include "preprocess.hpp"
 
@@ -28,6 +29,12 @@ const int kDefaultSideLength = 640;
 // reused across input shapes (doc/detector.md), so a Net only ever runs one shape; a few are kept so that
 // a video or a fixed-size policy never reloads, and a folder of mixed sizes reloads only on new sizes.
 const size_t kMaxCachedNets = 3;
+
+// The public bounds (detector.hpp) are the ones preprocessing enforces.
+static_assert((int)AdaptiveTextDetector::MAX_INPUT_SIDE == (int)adaptivetext::detail::MAX_INPUT_SIDE,
+              "detector.hpp and preprocess.hpp disagree on the largest network input side");
+static_assert((int)AdaptiveTextDetector::MIN_SIDE_LENGTH == (int)adaptivetext::detail::NETWORK_STRIDE,
+              "the shortest side length is the network stride");
 
 // The folders searched, in order, for the default model (doc/detector.md, "Default model").
 std::vector<String> defaultModelDirs()
@@ -97,6 +104,12 @@ public:
         : policy_(INPUT_SIZE_LONG_SIDE), sideLength_(kDefaultSideLength), scoreThreshold_(scoreThreshold),
           nmsThreshold_(nmsThreshold), backendId_(backendId), targetId_(targetId)
     {
+        // The settings are checked before the model is loaded, so that a bad one fails fast, by its name.
+        setInputSize(inputSize);
+        setScoreThreshold(scoreThreshold);
+        setNMSThreshold(nmsThreshold);
+        setPreferableBackend(backendId);
+        setPreferableTarget(targetId);
         const String path = model.empty() ? findDefaultModel() : model;
         // readModel registers the layers and turns loading failures into messages that say what is wrong.
         dnn::Net net = adaptivetext::readModel(path);
@@ -105,7 +118,6 @@ public:
                    "AdaptiveTextDetector: the model has no adaptivetext.PointPairDecoder node; it is not an "
                    "adaptivetext detector model (doc/model_format.md)");
         modelBytes_ = readFileBytes(path);
-        setInputSize(inputSize);
         applyBackendAndTarget(net);
         nets_.push_back(Entry{ Size(), net });  // Size() = not yet run: it takes the first input size
     }
@@ -144,19 +156,23 @@ public:
 
     void setInputSize(const Size& size) CV_OVERRIDE
     {
-        std::lock_guard<std::mutex> lock(mutex_);
         if (size == Size())
         {
+            std::lock_guard<std::mutex> lock(mutex_);
             policy_ = INPUT_SIZE_LONG_SIDE;
             sideLength_ = kDefaultSideLength;
             fixedSize_ = Size();
             return;
         }
-        CV_CheckGT(size.width, 0, "AdaptiveTextDetector::setInputSize: width must be positive (or Size() for the default)");
-        CV_CheckGT(size.height, 0, "AdaptiveTextDetector::setInputSize: height must be positive (or Size() for the default)");
         // Bounded like the keep-aspect policies, so that no setting asks for a multi-gigabyte blob.
-        CV_CheckLE(std::max(size.width, size.height), (int)adaptivetext::detail::MAX_INPUT_SIDE,
-                   "AdaptiveTextDetector::setInputSize: a side is longer than the largest network input (4096)");
+        const char* func = "AdaptiveTextDetector::setInputSize";
+        const char* whyW = "the width must be positive (or Size() for the default) and not longer than the largest "
+                           "network input";
+        const char* whyH = "the height must be positive (or Size() for the default) and not longer than the "
+                           "largest network input";
+        adaptivetext::detail::checkIntRange(func, "inputSize.width", size.width, 1, MAX_INPUT_SIDE, whyW);
+        adaptivetext::detail::checkIntRange(func, "inputSize.height", size.height, 1, MAX_INPUT_SIDE, whyH);
+        std::lock_guard<std::mutex> lock(mutex_);
         policy_ = INPUT_SIZE_FIXED;
         fixedSize_ = Size(adaptivetext::detail::roundToStride(size.width),
                           adaptivetext::detail::roundToStride(size.height));
@@ -166,14 +182,13 @@ public:
 
     void setInputSizePolicy(int policy, int sideLength) CV_OVERRIDE
     {
-        CV_Check(policy, policy == INPUT_SIZE_SHORT_SIDE || policy == INPUT_SIZE_LONG_SIDE,
-                 "AdaptiveTextDetector::setInputSizePolicy: policy must be INPUT_SIZE_SHORT_SIDE or "
-                 "INPUT_SIZE_LONG_SIDE (use setInputSize for a fixed size)");
-        CV_CheckGE(sideLength, (int)adaptivetext::detail::NETWORK_STRIDE,
-                   "AdaptiveTextDetector::setInputSizePolicy: side length must be at least the network stride");
-        CV_CheckLE(sideLength, (int)adaptivetext::detail::MAX_INPUT_SIDE,
-                   "AdaptiveTextDetector::setInputSizePolicy: side length must be at most the largest network "
-                   "input side (4096)");
+        const char* func = "AdaptiveTextDetector::setInputSizePolicy";
+        adaptivetext::detail::checkEnum(func, "policy", policy, INPUT_SIZE_SHORT_SIDE, INPUT_SIZE_LONG_SIDE,
+                                        "INPUT_SIZE_SHORT_SIDE or INPUT_SIZE_LONG_SIDE; use setInputSize for a "
+                                        "fixed size");
+        adaptivetext::detail::checkIntRange(func, "sideLength", sideLength, MIN_SIDE_LENGTH, MAX_INPUT_SIDE,
+                                            "a side length below the network stride or above the largest network "
+                                            "input side is refused");
         std::lock_guard<std::mutex> lock(mutex_);
         policy_ = policy;
         sideLength_ = adaptivetext::detail::roundToStride(sideLength);
@@ -183,14 +198,27 @@ public:
     int getInputSizePolicy() const CV_OVERRIDE { return lockedGet(policy_); }
     int getSideLength() const CV_OVERRIDE { return lockedGet(sideLength_); }
 
-    void setScoreThreshold(float threshold) CV_OVERRIDE { lockedSet(scoreThreshold_, threshold); }
+    void setScoreThreshold(float threshold) CV_OVERRIDE
+    {
+        adaptivetext::detail::checkUnitInterval("AdaptiveTextDetector::setScoreThreshold", "scoreThreshold",
+                                                threshold);
+        lockedSet(scoreThreshold_, threshold);
+    }
     float getScoreThreshold() const CV_OVERRIDE { return lockedGet(scoreThreshold_); }
 
-    void setNMSThreshold(float threshold) CV_OVERRIDE { lockedSet(nmsThreshold_, threshold); }
+    void setNMSThreshold(float threshold) CV_OVERRIDE
+    {
+        adaptivetext::detail::checkUnitInterval("AdaptiveTextDetector::setNMSThreshold", "nmsThreshold", threshold);
+        lockedSet(nmsThreshold_, threshold);
+    }
     float getNMSThreshold() const CV_OVERRIDE { return lockedGet(nmsThreshold_); }
 
     void setPreferableBackend(int backendId) CV_OVERRIDE
     {
+        // The public values of cv::dnn::Backend in 4.6 (the NGRAPH/NN_BUILDER ones are internal).
+        adaptivetext::detail::checkEnum("AdaptiveTextDetector::setPreferableBackend", "backendId", backendId,
+                                        dnn::DNN_BACKEND_DEFAULT, dnn::DNN_BACKEND_TIMVX,
+                                        "a cv::dnn::Backend, DNN_BACKEND_DEFAULT..DNN_BACKEND_TIMVX");
         std::lock_guard<std::mutex> lock(mutex_);
         backendId_ = backendId;
         for (Entry& e : nets_)
@@ -199,6 +227,9 @@ public:
 
     void setPreferableTarget(int targetId) CV_OVERRIDE
     {
+        adaptivetext::detail::checkEnum("AdaptiveTextDetector::setPreferableTarget", "targetId", targetId,
+                                        dnn::DNN_TARGET_CPU, dnn::DNN_TARGET_NPU,
+                                        "a cv::dnn::Target, DNN_TARGET_CPU..DNN_TARGET_NPU");
         std::lock_guard<std::mutex> lock(mutex_);
         targetId_ = targetId;
         for (Entry& e : nets_)

@@ -12,6 +12,7 @@
 // OpenCV 4.6 routes cv::gemm to the reference BLAS, which measured about 4x slower on these shapes.
 #include "../precomp.hpp"
 #include "layer_utils.hpp"
+#include "../parameter_checks.hpp"
 
 #include <opencv2/core/hal/intrin.hpp>
 
@@ -126,7 +127,11 @@ public:
         checkWeights();
     }
 
-    void setScoreThreshold(float threshold) CV_OVERRIDE { scoreThreshold = threshold; }
+    void setScoreThreshold(float threshold) CV_OVERRIDE
+    {
+        detail::checkUnitInterval("adaptivetext.PointPairDecoder::setScoreThreshold", "scoreThreshold", threshold);
+        scoreThreshold = threshold;
+    }
     float getScoreThreshold() const CV_OVERRIDE { return scoreThreshold; }
 
     bool supportBackend(int backendId) CV_OVERRIDE

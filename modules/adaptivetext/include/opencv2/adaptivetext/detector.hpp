@@ -42,18 +42,29 @@ public:
         INPUT_SIZE_LONG_SIDE = 2    //!< keep aspect; long side = getSideLength() (the default, 640)
     };
 
+    /** Bounds of the size settings. Every setter (and create) refuses a value outside its documented range
+    with a cv::Exception naming the parameter: Error::StsOutOfRange for a number (NaN included),
+    Error::StsBadArg for a value that is not one of an enum's; Python gets cv2.error. */
+    enum InputSizeLimits
+    {
+        MIN_SIDE_LENGTH = 16,  //!< shortest side length of the keep-aspect policies (the network stride)
+        MAX_INPUT_SIDE = 4096  //!< longest network input side under any policy (bounds the memory of a call)
+    };
+
     virtual ~AdaptiveTextDetector();
 
     /** @brief Creates a detector from an adaptivetext ONNX model (registers the custom layers first).
     @param model path to the .onnx file; empty = the shipped default model adaptivetext_default.onnx,
            searched in $ADAPTIVETEXT_MODEL_DIR, then the source tree's data/models/, then the install folder
     @param inputSize fixed network input size (rounded to multiples of 16); Size() (default) = keep aspect,
-           long side 640
-    @param scoreThreshold minimum text score of a kept polygon (the defaults, 640 and 0.7, are the shipped
-           model's best on its validation split; doc/model_card.md)
-    @param nmsThreshold polygon-IoU threshold of the non-maximum suppression
-    @param backendId a cv::dnn::Backend (DNN_BACKEND_CUDA is accepted; custom layers run on the CPU there)
-    @param targetId a cv::dnn::Target
+           long side 640; otherwise as setInputSize
+    @param scoreThreshold minimum text score of a kept polygon, in [0, 1] (the defaults, 640 and 0.7, are the
+           shipped model's best on its validation split; doc/model_card.md)
+    @param nmsThreshold polygon-IoU threshold of the non-maximum suppression, in [0, 1]
+    @param backendId a cv::dnn::Backend, DNN_BACKEND_DEFAULT..DNN_BACKEND_TIMVX (DNN_BACKEND_CUDA is
+           accepted; custom layers run on the CPU there)
+    @param targetId a cv::dnn::Target, DNN_TARGET_CPU..DNN_TARGET_NPU
+    The settings are checked before the model is loaded (see InputSizeLimits for the errors).
     */
     CV_WRAP static Ptr<AdaptiveTextDetector> create(const String& model, const Size& inputSize = Size(),
                                                     float scoreThreshold = 0.7f, float nmsThreshold = 0.3f,
@@ -91,19 +102,25 @@ public:
                                           int height = 0) const;
 
     /** @brief Fixed network input size (policy INPUT_SIZE_FIXED); Size() switches back to the default policy. */
+    /** Otherwise both sides must be in [1, MAX_INPUT_SIDE] (else StsOutOfRange); they are rounded to multiples of 16. */
     CV_WRAP virtual void setInputSize(const Size& size) = 0;
     CV_WRAP virtual Size getInputSize() const = 0;
-    /** @brief Keep-aspect policy: policy is INPUT_SIZE_SHORT_SIDE or INPUT_SIZE_LONG_SIDE, length in pixels. */
+    /** @brief Keep-aspect policy: policy is INPUT_SIZE_SHORT_SIDE or INPUT_SIZE_LONG_SIDE (else StsBadArg),
+    sideLength in [MIN_SIDE_LENGTH, MAX_INPUT_SIDE] pixels (else StsOutOfRange), rounded to multiples of 16. */
     CV_WRAP virtual void setInputSizePolicy(int policy, int sideLength) = 0;
     CV_WRAP virtual int getInputSizePolicy() const = 0;
     CV_WRAP virtual int getSideLength() const = 0;
 
+    /** @brief Minimum text score of a kept polygon, in [0, 1], not NaN (else StsOutOfRange). */
     CV_WRAP virtual void setScoreThreshold(float threshold) = 0;
     CV_WRAP virtual float getScoreThreshold() const = 0;
+    /** @brief Polygon-IoU threshold of the NMS, in [0, 1], not NaN (else StsOutOfRange); 1 keeps every polygon. */
     CV_WRAP virtual void setNMSThreshold(float threshold) = 0;
     CV_WRAP virtual float getNMSThreshold() const = 0;
 
+    /** @brief A cv::dnn::Backend, DNN_BACKEND_DEFAULT..DNN_BACKEND_TIMVX (else StsBadArg). */
     CV_WRAP virtual void setPreferableBackend(int backendId) = 0;
+    /** @brief A cv::dnn::Target, DNN_TARGET_CPU..DNN_TARGET_NPU (else StsBadArg). */
     CV_WRAP virtual void setPreferableTarget(int targetId) = 0;
 };
 

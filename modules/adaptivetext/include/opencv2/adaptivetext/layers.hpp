@@ -67,7 +67,8 @@ public:
 class CV_EXPORTS PointPairDecoderLayer : public dnn::Layer
 {
 public:
-    /** RoIs whose text score is below this are skipped (no LSTM step is computed for them). */
+    /** RoIs whose text score is below this are skipped (no LSTM step is computed for them). In [0, 1], not NaN
+        (else cv::Exception, StsOutOfRange). */
     virtual void setScoreThreshold(float threshold) = 0;
     virtual float getScoreThreshold() const = 0;
     static Ptr<dnn::Layer> create(dnn::LayerParams& params);
