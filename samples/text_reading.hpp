@@ -21,6 +21,8 @@
 #include <string>
 #include <vector>
 
+#include "../apps/common/checked_output.hpp"
+
 namespace text_reading {
 
 /** Whether this build can run --ocr. */
@@ -77,7 +79,8 @@ public:
                 std::cerr << name << ": polygon " << k << " cannot be rectified: " << e.err << std::endl;
             }
             if (writeStrips_ && !dir.empty() && !strip.empty())
-                cv::imwrite(cv::utils::fs::join(dir, cv::format("%s_%d.png", name.c_str(), (int)k)), strip);
+                adaptivetext_app::writeImageOrThrow(  // a lost strip is a failed run, not a silent gap
+                    cv::utils::fs::join(dir, cv::format("%s_%d.png", name.c_str(), (int)k)), strip);
             if (ocr_)
                 texts.push_back(withMargin.empty() ? std::string() : read(withMargin));
         }

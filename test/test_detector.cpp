@@ -366,6 +366,33 @@ BOOST_AUTO_TEST_CASE(empty_model_path_finds_the_default_model_through_the_enviro
     checkMatches(polys, scores, expected("s1"));
 }
 
+// "lines" and "words" name the shipped models; ADAPTIVETEXT_MODEL_DIR is searched first, so a folder holding
+// only the test model under the word model's file name shows which file each name loads.
+BOOST_AUTO_TEST_CASE(shipped_model_names_resolve_to_their_files)
+{
+    const std::string dir = cv::tempfile("_named_models");
+    BOOST_REQUIRE(cv::utils::fs::createDirectory(dir));
+    {
+        std::ifstream src(modelPath(), std::ios::binary);
+        std::ofstream dst(dir + "/adaptivetext_words.onnx", std::ios::binary);
+        dst << src.rdbuf();
+    }
+    const char* old = std::getenv("ADAPTIVETEXT_MODEL_DIR");
+    const std::string saved = old ? old : "";
+    setenv("ADAPTIVETEXT_MODEL_DIR", dir.c_str(), 1);
+    Polygons polys;
+    std::vector<float> scores;
+    BOOST_CHECK_NO_THROW(cv::AdaptiveTextDetector::create("words", kNetSize, 0.5f, 0.3f)->detect(testImage(), polys, scores));
+    // a name that is not a shipped model is a path: it does not exist, and the error says so
+    BOOST_CHECK_THROW(cv::AdaptiveTextDetector::create("wordz"), cv::Exception);
+    if (old)
+        setenv("ADAPTIVETEXT_MODEL_DIR", saved.c_str(), 1);
+    else
+        unsetenv("ADAPTIVETEXT_MODEL_DIR");
+    cv::utils::fs::remove_all(dir);
+    checkMatches(polys, scores, expected("s1"));
+}
+
 // The source tree's data/models/ is always searched, so this can only run where the model is not shipped
 // there; otherwise Boost.Test reports it as skipped with the precondition's reason.
 boost::test_tools::assertion_result defaultModelNotInSourceTree(boost::unit_test::test_unit_id)

@@ -22,7 +22,11 @@ namespace cv {
 
 namespace {
 
-const char* const kDefaultModelName = "adaptivetext_default.onnx";
+const char* const kDefaultModelName = "adaptivetext_default.onnx";  // the line model
+const char* const kWordModelName = "adaptivetext_words.onnx";
+// Names create() accepts instead of a path, for the shipped models (doc/detector.md, "Default model").
+const char* const kLinesAlias = "lines";
+const char* const kWordsAlias = "words";
 // The shipped model's best long side on the TD500 validation split (doc/model_card.md): 640 beat 512-960.
 const int kDefaultSideLength = 640;
 // Nets kept per network input size. OpenCV 4.6 has been seen to compute wrong results when one Net is
@@ -58,12 +62,12 @@ std::vector<String> defaultModelDirs()
     return dirs;
 }
 
-String findDefaultModel()
+String findShippedModel(const char* fileName)
 {
     const std::vector<String> dirs = defaultModelDirs();
     for (const String& dir : dirs)
     {
-        const String path = utils::fs::join(dir, kDefaultModelName);
+        const String path = utils::fs::join(dir, fileName);
         if (utils::fs::exists(path))
             return path;
     }
@@ -71,9 +75,19 @@ String findDefaultModel()
     for (const String& dir : dirs)
         searched += "\n  " + dir;
     CV_Error(Error::StsObjectNotFound,
-             format("AdaptiveTextDetector: no model path was given and the default model '%s' was not found in:%s\n"
+             format("AdaptiveTextDetector: the shipped model '%s' was not found in:%s\n"
                     "Pass the path of an adaptivetext .onnx model, or set ADAPTIVETEXT_MODEL_DIR to the folder "
-                    "holding %s.", kDefaultModelName, searched.c_str(), kDefaultModelName));
+                    "holding %s.", fileName, searched.c_str(), fileName));
+}
+
+// "" and "lines" name the shipped line model, "words" the shipped word model; anything else is a path.
+String resolveModel(const String& model)
+{
+    if (model.empty() || model == kLinesAlias)
+        return findShippedModel(kDefaultModelName);
+    if (model == kWordsAlias)
+        return findShippedModel(kWordModelName);
+    return model;
 }
 
 std::vector<uchar> readFileBytes(const String& path)
@@ -110,7 +124,7 @@ public:
         setNMSThreshold(nmsThreshold);
         setPreferableBackend(backendId);
         setPreferableTarget(targetId);
-        const String path = model.empty() ? findDefaultModel() : model;
+        const String path = resolveModel(model);
         // readModel registers the layers and turns loading failures into messages that say what is wrong.
         dnn::Net net = adaptivetext::readModel(path);
         CV_Assert(!net.empty());

@@ -54,8 +54,11 @@ public:
     virtual ~AdaptiveTextDetector();
 
     /** @brief Creates a detector from an adaptivetext ONNX model (registers the custom layers first).
-    @param model path to the .onnx file; empty = the shipped default model adaptivetext_default.onnx,
-           searched in $ADAPTIVETEXT_MODEL_DIR, then the source tree's data/models/, then the install folder
+    @param model path to the .onnx file, or the name of a shipped model: "" or "lines" = the default, text-line
+           model adaptivetext_default.onnx (MSRA-TD500-style lines, Chinese and English); "words" = the word
+           model adaptivetext_words.onnx (ICDAR2015-style words; use it with a long side of about 1280, see
+           doc/model_card.md); shipped models are searched in $ADAPTIVETEXT_MODEL_DIR, then the source tree's
+           data/models/, then the install folder
     @param inputSize fixed network input size (rounded to multiples of 16); Size() (default) = keep aspect,
            long side 640; otherwise as setInputSize
     @param scoreThreshold minimum text score of a kept polygon, in [0, 1] (the defaults, 640 and 0.7, are the
