@@ -36,7 +36,7 @@ using namespace cv;
 static const char* const keys =
     "{ help h     |     | print this help }"
     "{ input i    |     | an image, a folder of images, a video file or a camera index }"
-    "{ model m    |     | adaptivetext .onnx model (default: the shipped model, see doc/detector.md) }"
+    "{ model m    |     | adaptivetext .onnx model, or \"lines\" (the default) or \"words\" for a shipped model (doc/detector.md) }"
     "{ score      | 0.7 | minimum text score of a detection }"
     "{ nms        | 0.3 | polygon-IoU threshold of the non-maximum suppression }"
     "{ width      | 0   | fixed network input width (with --height; multiple of 16) }"
