@@ -108,12 +108,32 @@ def prepare(out="runs/data", env=None):
     return written
 
 
+# What a committed checkpoint keeps: enough to export it and to start the next stage from it (weights only,
+# no optimizer or RNG state, so a 0.69 M-parameter model stays under 3 MB).
+SLIM_KEYS = ("model", "config", "train_config", "step", "best_f", "elapsed_s", "metrics")
+
+
+def slim_checkpoint(src, dst):
+    import torch
+    ckpt = torch.load(src, map_location="cpu", weights_only=False)
+    if "model" not in ckpt or "config" not in ckpt:
+        raise SystemExit("error: %s is not a trainer checkpoint (no 'model' and 'config')" % src)
+    torch.save({k: ckpt[k] for k in SLIM_KEYS if k in ckpt}, dst)
+    return dst
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="python3 -m training.atrr.stages", description=__doc__.split("\n\n")[0])
     sub = ap.add_subparsers(dest="command", required=True)
     p = sub.add_parser("prepare", help="write the campaign's split folders (links into ADAPTIVETEXT_DATA)")
     p.add_argument("--out", default="runs/data", help="folder for the derived splits (default runs/data)")
+    p = sub.add_parser("slim", help="a weights-only copy of a run checkpoint, to commit")
+    p.add_argument("--checkpoint", required=True)
+    p.add_argument("--out", required=True)
     args = ap.parse_args(argv)
+    if args.command == "slim":
+        print("wrote", slim_checkpoint(args.checkpoint, args.out))
+        return
     for folder, n in prepare(args.out).items():
         print("%s: %d images" % (folder, n))
 

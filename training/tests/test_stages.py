@@ -100,3 +100,17 @@ def test_bf16_backbone_only_while_training_and_hands_float32_on():
     ref = model_fp32.backbone(model_fp32.preprocess(x))
     assert (out - ref).norm() / ref.norm() < 0.1
     assert not torch.equal(out, ref)  # it really ran in bfloat16
+
+
+def test_slim_checkpoint_keeps_weights_and_config_only(tmp_path):
+    model = _tiny_model()
+    full = {"model": model.state_dict(), "config": {"width_mult": 0.125}, "optimizer": {"state": {1: 2}},
+            "scheduler": {}, "rng": [], "step": 7, "best_f": 0.5}
+    torch.save(full, tmp_path / "full.pt")
+    stages.slim_checkpoint(str(tmp_path / "full.pt"), str(tmp_path / "slim.pt"))
+    slim = torch.load(tmp_path / "slim.pt", weights_only=False)
+    assert sorted(slim) == ["best_f", "config", "model", "step"]
+    assert all(torch.equal(slim["model"][k], v) for k, v in model.state_dict().items())
+    torch.save({"weights": 1}, tmp_path / "other.pt")
+    with pytest.raises(SystemExit, match="not a trainer checkpoint"):
+        stages.slim_checkpoint(str(tmp_path / "other.pt"), str(tmp_path / "x.pt"))
