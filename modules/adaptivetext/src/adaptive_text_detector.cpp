@@ -29,6 +29,9 @@ const char* const kLinesAlias = "lines";
 const char* const kWordsAlias = "words";
 // The shipped model's best long side on the TD500 validation split (doc/model_card.md): 640 beat 512-960.
 const int kDefaultSideLength = 640;
+// The word model's best long side on its validation split, ICDAR2015 img_801-900 (doc/model_card.md): its
+// words are small in 1280x720 frames, and 640 halves them.
+const int kWordModelSideLength = 1120;
 // Nets kept per network input size. OpenCV 4.6 has been seen to compute wrong results when one Net is
 // reused across input shapes (doc/detector.md), so a Net only ever runs one shape; a few are kept so that
 // a video or a fixed-size policy never reloads, and a folder of mixed sizes reloads only on new sizes.
@@ -90,6 +93,12 @@ String resolveModel(const String& model)
     return model;
 }
 
+// The keep-aspect long side a detector starts with: the one its shipped model was validated at.
+int defaultSideLength(const String& model)
+{
+    return model == kWordsAlias ? kWordModelSideLength : kDefaultSideLength;
+}
+
 std::vector<uchar> readFileBytes(const String& path)
 {
     std::ifstream f(path, std::ios::binary);
@@ -115,7 +124,8 @@ class AdaptiveTextDetectorImpl CV_FINAL : public AdaptiveTextDetector
 public:
     AdaptiveTextDetectorImpl(const String& model, const Size& inputSize, float scoreThreshold, float nmsThreshold,
                              int backendId, int targetId)
-        : policy_(INPUT_SIZE_LONG_SIDE), sideLength_(kDefaultSideLength), scoreThreshold_(scoreThreshold),
+        : policy_(INPUT_SIZE_LONG_SIDE), defaultSide_(defaultSideLength(model)), sideLength_(defaultSide_),
+          scoreThreshold_(scoreThreshold),
           nmsThreshold_(nmsThreshold), backendId_(backendId), targetId_(targetId)
     {
         // The settings are checked before the model is loaded, so that a bad one fails fast, by its name.
@@ -174,7 +184,7 @@ public:
         {
             std::lock_guard<std::mutex> lock(mutex_);
             policy_ = INPUT_SIZE_LONG_SIDE;
-            sideLength_ = kDefaultSideLength;
+            sideLength_ = defaultSide_;
             fixedSize_ = Size();
             return;
         }
@@ -340,6 +350,7 @@ private:
     std::vector<uchar> modelBytes_;
     int policy_;
     Size fixedSize_;
+    int defaultSide_;  // the long side of the default policy: 640, or the word model's when named "words"
     int sideLength_;
     float scoreThreshold_;
     float nmsThreshold_;
