@@ -56,11 +56,11 @@ public:
     /** @brief Creates a detector from an adaptivetext ONNX model (registers the custom layers first).
     @param model path to the .onnx file, or the name of a shipped model: "" or "lines" = the default, text-line
            model adaptivetext_default.onnx (MSRA-TD500-style lines, Chinese and English); "words" = the word
-           model adaptivetext_words.onnx (ICDAR2015-style words; use it with a long side of about 1280, see
-           doc/model_card.md); shipped models are searched in $ADAPTIVETEXT_MODEL_DIR, then the source tree's
-           data/models/, then the install folder
+           model adaptivetext_words.onnx (ICDAR2015-style words; named so, the detector starts at long side 1120,
+           the word model's best on its validation split, see doc/model_card.md); shipped models are
+           searched in $ADAPTIVETEXT_MODEL_DIR, then the source tree's data/models/, then the install folder
     @param inputSize fixed network input size (rounded to multiples of 16); Size() (default) = keep aspect,
-           long side 640; otherwise as setInputSize
+           long side 640 (1120 for the model named "words"); otherwise as setInputSize
     @param scoreThreshold minimum text score of a kept polygon, in [0, 1] (the defaults, 640 and 0.7, are the
            shipped model's best on its validation split; doc/model_card.md)
     @param nmsThreshold polygon-IoU threshold of the non-maximum suppression, in [0, 1]
