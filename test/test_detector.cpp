@@ -343,26 +343,43 @@ BOOST_AUTO_TEST_CASE(concurrent_detect_calls_match_sequential_ones)
     }
 }
 
+// Copies the test model into a temporary folder under `fileName` and points ADAPTIVETEXT_MODEL_DIR at it,
+// for the lifetime of the object; the variable's previous value comes back afterwards.
+struct ScopedModelDir
+{
+    std::string dir, saved;
+    bool hadOld;
+    explicit ScopedModelDir(const std::string& fileName) : dir(cv::tempfile("_models"))
+    {
+        BOOST_REQUIRE(cv::utils::fs::createDirectory(dir));
+        {
+            std::ifstream src(modelPath(), std::ios::binary);
+            std::ofstream dst(dir + "/" + fileName, std::ios::binary);
+            dst << src.rdbuf();
+        }
+        const char* old = std::getenv("ADAPTIVETEXT_MODEL_DIR");
+        hadOld = old != nullptr;
+        saved = old ? old : "";
+        setenv("ADAPTIVETEXT_MODEL_DIR", dir.c_str(), 1);
+    }
+    ~ScopedModelDir()
+    {
+        if (hadOld)
+            setenv("ADAPTIVETEXT_MODEL_DIR", saved.c_str(), 1);
+        else
+            unsetenv("ADAPTIVETEXT_MODEL_DIR");
+        cv::utils::fs::remove_all(dir);
+    }
+};
+
 BOOST_AUTO_TEST_CASE(empty_model_path_finds_the_default_model_through_the_environment)
 {
-    const std::string dir = cv::tempfile("_models");
-    BOOST_REQUIRE(cv::utils::fs::createDirectory(dir));
-    {
-        std::ifstream src(modelPath(), std::ios::binary);
-        std::ofstream dst(dir + "/adaptivetext_default.onnx", std::ios::binary);
-        dst << src.rdbuf();
-    }
-    const char* old = std::getenv("ADAPTIVETEXT_MODEL_DIR");
-    const std::string saved = old ? old : "";
-    setenv("ADAPTIVETEXT_MODEL_DIR", dir.c_str(), 1);
     Polygons polys;
     std::vector<float> scores;
-    BOOST_CHECK_NO_THROW(cv::AdaptiveTextDetector::create("", kNetSize, 0.5f, 0.3f)->detect(testImage(), polys, scores));
-    if (old)
-        setenv("ADAPTIVETEXT_MODEL_DIR", saved.c_str(), 1);
-    else
-        unsetenv("ADAPTIVETEXT_MODEL_DIR");
-    cv::utils::fs::remove_all(dir);
+    {
+        ScopedModelDir models("adaptivetext_default.onnx");
+        BOOST_CHECK_NO_THROW(cv::AdaptiveTextDetector::create("", kNetSize, 0.5f, 0.3f)->detect(testImage(), polys, scores));
+    }
     checkMatches(polys, scores, expected("s1"));
 }
 
@@ -370,26 +387,16 @@ BOOST_AUTO_TEST_CASE(empty_model_path_finds_the_default_model_through_the_enviro
 // only the test model under the word model's file name shows which file each name loads.
 BOOST_AUTO_TEST_CASE(shipped_model_names_resolve_to_their_files)
 {
-    const std::string dir = cv::tempfile("_named_models");
-    BOOST_REQUIRE(cv::utils::fs::createDirectory(dir));
-    {
-        std::ifstream src(modelPath(), std::ios::binary);
-        std::ofstream dst(dir + "/adaptivetext_words.onnx", std::ios::binary);
-        dst << src.rdbuf();
-    }
-    const char* old = std::getenv("ADAPTIVETEXT_MODEL_DIR");
-    const std::string saved = old ? old : "";
-    setenv("ADAPTIVETEXT_MODEL_DIR", dir.c_str(), 1);
     Polygons polys;
     std::vector<float> scores;
-    BOOST_CHECK_NO_THROW(cv::AdaptiveTextDetector::create("words", kNetSize, 0.5f, 0.3f)->detect(testImage(), polys, scores));
-    // a name that is not a shipped model is a path: it does not exist, and the error says so
-    BOOST_CHECK_THROW(cv::AdaptiveTextDetector::create("wordz"), cv::Exception);
-    if (old)
-        setenv("ADAPTIVETEXT_MODEL_DIR", saved.c_str(), 1);
-    else
-        unsetenv("ADAPTIVETEXT_MODEL_DIR");
-    cv::utils::fs::remove_all(dir);
+    {
+        ScopedModelDir models("adaptivetext_words.onnx");
+        BOOST_CHECK_NO_THROW(cv::AdaptiveTextDetector::create("words", kNetSize, 0.5f, 0.3f)->detect(testImage(), polys, scores));
+        // named "words", the keep-aspect policy starts at the word model's validated long side (doc/model_card.md)
+        BOOST_CHECK_EQUAL(cv::AdaptiveTextDetector::create("words")->getSideLength(), 1120);
+        // a name that is not a shipped model is a path: it does not exist, and the error says so
+        BOOST_CHECK_THROW(cv::AdaptiveTextDetector::create("wordz"), cv::Exception);
+    }
     checkMatches(polys, scores, expected("s1"));
 }
 
