@@ -13,7 +13,6 @@ The matching is the icdar15 rule of adaptive_text_eval (IoU > 0.5, one-to-one, g
 numbers are a diagnosis, not a score: the C++ evaluator stays the reference for P/R/F.
 """
 import argparse
-import glob
 import os
 import sys
 

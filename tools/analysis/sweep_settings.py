@@ -22,15 +22,8 @@ import subprocess
 import sys
 import tempfile
 
-EXTS = (".jpg", ".JPG", ".jpeg", ".png", ".PNG", ".bmp")
-
-
-def find_image(folder, name):
-    for ext in EXTS:
-        path = os.path.join(folder, name + ext)
-        if os.path.exists(path):
-            return path
-    raise SystemExit("error: no image for %s under %s" % (name, folder))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+from training.atrr.data.readers import find_image  # noqa: E402
 
 
 def link_images(gt_dir, images_dir, out_dir):

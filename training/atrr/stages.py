@@ -25,6 +25,8 @@ import argparse
 import os
 import re
 
+from .data.lines import name_id
+
 DEFAULT_DATA = "~/.cache/adaptivetext-data"
 DEFAULT_SHARED = "../shared/datasets"
 IC15_VAL_IDS = range(801, 901)  # held out from every stage: the word model's validation split
@@ -62,11 +64,6 @@ def expand_config_paths(cfg, env=None):
     return cfg
 
 
-def image_number(name):
-    m = re.search(r"(\d+)$", os.path.splitext(name)[0])
-    return int(m.group(1)) if m else None
-
-
 def link_subset(src, dst, keep):
     """dst/images and dst/gt hold links to the files of src whose image number passes `keep`."""
     images = sorted(os.listdir(os.path.join(src, "images")))
@@ -76,7 +73,7 @@ def link_subset(src, dst, keep):
     for sub in ("images", "gt"):
         os.makedirs(os.path.join(dst, sub), exist_ok=True)
     for name in images:
-        if not keep(image_number(name)):
+        if not keep(name_id(os.path.splitext(name)[0])):
             continue
         stem = os.path.splitext(name)[0]
         for sub, file in (("images", name), ("gt", stem + ".txt")):

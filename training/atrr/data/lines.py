@@ -37,7 +37,7 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 
 from .pointpairs import pairs_to_polygon, polygon_to_pairs
-from .readers import DONT_CARE, IMAGE_EXTENSIONS, read_uniform_gt, write_uniform_gt
+from .readers import DONT_CARE, find_image, read_uniform_gt, write_uniform_gt
 
 CARE = "CARE"
 
@@ -320,14 +320,6 @@ def name_id(name):
     return int(digits) if digits else None
 
 
-def _find_image(images_dir, stem):
-    for ext in IMAGE_EXTENSIONS:
-        path = os.path.join(images_dir, stem + ext)
-        if os.path.exists(path):
-            return path
-    raise FileNotFoundError("no image named %s.* in %s" % (stem, images_dir))
-
-
 def _place_image(src, dst, copy):
     if os.path.lexists(dst):
         os.remove(dst)
@@ -346,7 +338,7 @@ def merge_folder(src, dst, params=MergeParams(), exclude_ids=(), copy_images=Fal
         stem = os.path.splitext(os.path.basename(gt_path))[0]
         if name_id(stem) in exclude_ids:
             continue
-        image = _find_image(os.path.join(src, "images"), stem)
+        image = find_image(os.path.join(src, "images"), stem)
         record = read_uniform_gt(gt_path, image)
         polys, texts, chains = merge_words(record.polygons, record.texts, params, record.ignore)
         _place_image(image, os.path.join(dst, "images", os.path.basename(image)), copy_images)
@@ -414,7 +406,7 @@ def contact_sheet(folders, count=20, columns=3, thumb=640, seed=0, exclude_ids=(
     tiles = []
     for folder, params, gt_path in picks:
         stem = os.path.splitext(os.path.basename(gt_path))[0]
-        record = read_uniform_gt(gt_path, _find_image(os.path.join(folder, "images"), stem))
+        record = read_uniform_gt(gt_path, find_image(os.path.join(folder, "images"), stem))
         polys, texts, chains = merge_words(record.polygons, record.texts, params, record.ignore)
         image = cv2.imread(record.image_path, cv2.IMREAD_COLOR)
         tile = _text_region(draw_merge(image, record.polygons, polys, texts, chains), record.polygons,

@@ -82,7 +82,8 @@ def _nonblank_lines(path):
                 yield line
 
 
-def _find_image(folder, stem):
+def find_image(folder, stem):
+    """The image NAME.ext of a uniform-format folder, whichever of IMAGE_EXTENSIONS it has."""
     for ext in IMAGE_EXTENSIONS:
         path = os.path.join(folder, stem + ext)
         if os.path.exists(path):
@@ -106,7 +107,7 @@ def read_uniform_split(split_dir):
     if not gt_files:
         raise FileNotFoundError("no gt/*.txt under %s" % split_dir)
     images = os.path.join(split_dir, "images")
-    return [read_uniform_gt(g, _find_image(images, os.path.splitext(os.path.basename(g))[0])) for g in gt_files]
+    return [read_uniform_gt(g, find_image(images, os.path.splitext(os.path.basename(g))[0])) for g in gt_files]
 
 
 def read_icdar2015(image_dir, gt_dir):
@@ -114,7 +115,7 @@ def read_icdar2015(image_dir, gt_dir):
     records = []
     for gt in sorted(glob.glob(os.path.join(gt_dir, "gt_*.txt"))):
         stem = os.path.splitext(os.path.basename(gt))[0][len("gt_"):]
-        record = TextRecord(_find_image(image_dir, stem))
+        record = TextRecord(find_image(image_dir, stem))
         for line in _nonblank_lines(gt):
             fields = line.split(",")
             if len(fields) < 9:
@@ -207,7 +208,7 @@ def read_td500_dir(folder):
     gts = sorted(glob.glob(os.path.join(folder, "*.gt")))
     if not gts:
         raise FileNotFoundError("no *.gt files in %s" % folder)
-    return [read_td500_gt(g, _find_image(folder, os.path.splitext(os.path.basename(g))[0])) for g in gts]
+    return [read_td500_gt(g, find_image(folder, os.path.splitext(os.path.basename(g))[0])) for g in gts]
 
 
 def write_uniform_gt(path, polygons, texts):
