@@ -9,7 +9,7 @@ so a checkpoint carries its config and `export` rebuilds exactly the trained mod
 import dataclasses
 import json
 from dataclasses import dataclass, field
-from typing import List
+from typing import List, Optional
 
 STRIDE = 16  # 4 max-pools in the backbone; fixed by doc/model_format.md
 
@@ -18,6 +18,11 @@ STRIDE = 16  # 4 max-pools in the backbone; fixed by doc/model_format.md
 class ModelConfig:
     # --- backbone ---
     width_mult: float = 1.0
+    # Per-stage multipliers of the five VGG16 stages (None: width_mult everywhere). Widening only the late,
+    # low-resolution stages buys capacity for little latency: at width 0.125 the full-resolution stages are
+    # memory-bound, so their time hardly depends on the FLOPs of the later ones (doc/training.md, "Width").
+    stage_width_mults: Optional[List[float]] = None
+    head_width_mult: Optional[float] = None  # fc_dim and lstm_hidden multiplier (None: width_mult)
     # ImageNet statistics in BGR order (the images stay BGR end to end, as OpenCV reads them).
     mean: List[float] = field(default_factory=lambda: [103.53, 116.28, 123.675])
     std: List[float] = field(default_factory=lambda: [57.375, 57.12, 58.395])
@@ -64,8 +69,12 @@ class ModelConfig:
     score_threshold: float = 0.5
     polygon_nms_threshold: float = 0.3
 
-    def scaled(self, channels: int, minimum: int = 8) -> int:
-        return max(minimum, int(round(channels * self.width_mult)))
+    def scaled(self, channels: int, minimum: int = 8, mult: Optional[float] = None) -> int:
+        return max(minimum, int(round(channels * (self.width_mult if mult is None else mult))))
+
+    def stage_channels(self, stage: int, channels: int) -> int:
+        mults = self.stage_width_mults
+        return self.scaled(channels, mult=None if mults is None else mults[stage])
 
     @property
     def num_anchors(self) -> int:
@@ -73,14 +82,16 @@ class ModelConfig:
 
     @property
     def head_dim(self) -> int:
-        return self.scaled(self.fc_dim, 64)
+        return self.scaled(self.fc_dim, 64, self.head_width_mult)
 
     @property
     def hidden_dim(self) -> int:
-        return self.scaled(self.lstm_hidden, 32)
+        return self.scaled(self.lstm_hidden, 32, self.head_width_mult)
 
     def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
+        # Optional keys left at None are omitted, so configs (and exported metadata) written before they
+        # existed come out byte for byte the same.
+        return {k: v for k, v in dataclasses.asdict(self).items() if not (k in OPTIONAL_KEYS and v is None)}
 
     @classmethod
     def from_dict(cls, d: dict) -> "ModelConfig":
@@ -98,3 +109,6 @@ class ModelConfig:
     def load(cls, path: str) -> "ModelConfig":
         with open(path) as f:
             return cls.from_dict(json.load(f))
+
+
+OPTIONAL_KEYS = ("stage_width_mults", "head_width_mult")

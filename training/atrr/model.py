@@ -60,7 +60,7 @@ class SEVGG16(nn.Module):
         for i, widths in enumerate(VGG16_STAGES):
             layers = []
             for w in widths:
-                out_ch = cfg.scaled(w)
+                out_ch = cfg.stage_channels(i, w)
                 if cfg.batch_norm:
                     layers += [nn.Conv2d(in_ch, out_ch, 3, padding=1, bias=False), nn.BatchNorm2d(out_ch),
                                nn.ReLU(inplace=True)]
