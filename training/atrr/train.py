@@ -50,7 +50,7 @@ DEFAULTS = {
         "val_seed": 0,
         "max_val_images": 50,
         "train_size": 384,  # long side of a training image after augmentation (a multiple of 16)
-        "augment": True,
+        "augment": True,  # or a dict of data.augment.Augmenter fields, e.g. {"crop_max_fraction": 0.55}
         "workers": 1,
     },
     "train": {
@@ -210,8 +210,8 @@ class ProjectData:
         augmentation, so a long index space gives fresh augmentations without epochs."""
         from .data.augment import Augmenter
         from .data.dataset import TextDataset
-        return TextDataset(records, size=train_size, augmenter=Augmenter() if augment else None, seed=seed,
-                           length=length)
+        augmenter = Augmenter(**augment) if isinstance(augment, dict) else Augmenter() if augment else None
+        return TextDataset(records, size=train_size, augmenter=augmenter, seed=seed, length=length)
 
     @staticmethod
     def collate(samples):

@@ -71,6 +71,25 @@ def test_crop_never_cuts_a_care_instance(seed):
         assert not all(ig), "a crop keeps some care text when the image has any"
 
 
+def test_crop_fraction_range_sets_the_scale_text_is_seen_at():
+    # small words spread over a wide image: every crop of fraction 0.35-0.55 is possible
+    img = np.zeros((400, 1000, 3), np.uint8)
+    polygons = [np.float32([[x, y], [x + 30, y], [x + 30, y + 10], [x, y + 10]])
+                for x in range(20, 960, 80) for y in range(20, 380, 60)]
+    ignore = [False] * len(polygons)
+    widths = []
+    for seed in range(40):
+        out, _, _ = augment.random_crop(img, polygons, ignore, np.random.default_rng(seed), min_fraction=0.35,
+                                        max_fraction=0.55)
+        widths.append(out.shape[1])
+        assert 0.35 * 1000 <= out.shape[1] <= 0.55 * 1000 + 1 and 0.35 * 400 <= out.shape[0] <= 0.55 * 400 + 1
+    assert max(widths) - min(widths) > 50  # still random within the range
+    # max_fraction=1.0 is the default: passing it changes no crop
+    a = augment.random_crop(img, polygons, ignore, np.random.default_rng(7), min_fraction=0.4)[0].shape
+    b = augment.random_crop(img, polygons, ignore, np.random.default_rng(7), min_fraction=0.4, max_fraction=1.0)[0].shape
+    assert a == b
+
+
 def test_rotation_matrix_keeps_the_whole_image():
     m, (nw, nh) = augment.rotation_matrix(200, 100, 90)
     corners = augment.transform_polygons([np.float32([[0, 0], [200, 0], [200, 100], [0, 100]])], m)[0]

@@ -66,17 +66,18 @@ def _free_positions(length, intervals):
     return np.flatnonzero(free)
 
 
-def _pick_span(rng, positions, length, min_len):
-    """Two free cut positions at least min_len apart, or (0, length) when no such pair exists."""
+def _pick_span(rng, positions, length, min_len, max_len=None):
+    """Two free cut positions min_len..max_len apart, or (0, length) when no such pair exists."""
+    max_len = length if max_len is None else max_len
     for _ in range(8):
         lo = int(rng.choice(positions))
-        candidates = positions[positions >= lo + min_len]
+        candidates = positions[(positions >= lo + min_len) & (positions <= lo + max_len)]
         if len(candidates):
             return lo, int(rng.choice(candidates))
     return 0, length
 
 
-def random_crop(image, polygons, ignore, rng, min_fraction=0.4, attempts=10):
+def random_crop(image, polygons, ignore, rng, min_fraction=0.4, attempts=10, max_fraction=1.0):
     """A crop whose borders cross no care instance, containing at least one care instance when the image has
     any. Cuts are chosen among positions outside the x (resp. y) extent of every care polygon, which makes
     each care polygon wholly inside or wholly outside. Returns image, polygons, ignore (as lists)."""
@@ -86,8 +87,8 @@ def random_crop(image, polygons, ignore, rng, min_fraction=0.4, attempts=10):
     ys = _free_positions(h, [(p[:, 1].min(), p[:, 1].max()) for p in care])
     x0, x1, y0, y1 = 0, w, 0, h
     for _ in range(attempts):
-        cx0, cx1 = _pick_span(rng, xs, w, int(min_fraction * w))
-        cy0, cy1 = _pick_span(rng, ys, h, int(min_fraction * h))
+        cx0, cx1 = _pick_span(rng, xs, w, int(min_fraction * w), int(np.ceil(max_fraction * w)))
+        cy0, cy1 = _pick_span(rng, ys, h, int(min_fraction * h), int(np.ceil(max_fraction * h)))
         inside = [p[:, 0].min() >= cx0 and p[:, 0].max() <= cx1 and p[:, 1].min() >= cy0 and p[:, 1].max() <= cy1
                   for p in care]
         if not care or any(inside):
@@ -128,6 +129,10 @@ class Augmenter:
     max_degrees: float = 15.0
     crop_prob: float = 0.7
     crop_min_fraction: float = 0.4
+    # The crop is resized to the training size, so its fraction sets the scale the text is seen at: a crop of
+    # fraction f of an image shown at long side S is seen at S / f of the image's long side. The word model
+    # narrows it to see ICDAR2015 words at the scale it is run at (doc/training.md, "Training scale").
+    crop_max_fraction: float = 1.0
     jitter_prob: float = 0.8
     blur_prob: float = 0.2
     max_blur_sigma: float = 1.5
@@ -143,7 +148,8 @@ class Augmenter:
         if do_rotate:
             image, polygons = random_rotate(image, polygons, rng, self.max_degrees)
         if do_crop:
-            image, polygons, ignore = random_crop(image, polygons, ignore, rng, self.crop_min_fraction)
+            image, polygons, ignore = random_crop(image, polygons, ignore, rng, self.crop_min_fraction,
+                                                  max_fraction=self.crop_max_fraction)
         if do_jitter:
             image = colour_jitter(image, rng)
         if do_blur:
