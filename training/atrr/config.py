@@ -18,9 +18,9 @@ STRIDE = 16  # 4 max-pools in the backbone; fixed by doc/model_format.md
 class ModelConfig:
     # --- backbone ---
     width_mult: float = 1.0
-    # Per-stage multipliers of the five VGG16 stages (None: width_mult everywhere). Widening only the late,
-    # low-resolution stages buys capacity for little latency: at width 0.125 the full-resolution stages are
-    # memory-bound, so their time hardly depends on the FLOPs of the later ones (doc/training.md, "Width").
+    # Per-stage multipliers of the five VGG16 stages (None: width_mult everywhere). What each costs in latency
+    # was measured (doc/training.md, "Width within the latency budget"): doubling stage 5 (stride 16) is nearly
+    # free, doubling stage 4 (stride 8) is the most expensive.
     stage_width_mults: Optional[List[float]] = None
     head_width_mult: Optional[float] = None  # fc_dim and lstm_hidden multiplier (None: width_mult)
     # ImageNet statistics in BGR order (the images stay BGR end to end, as OpenCV reads them).
@@ -91,7 +91,8 @@ class ModelConfig:
     def to_dict(self) -> dict:
         # Optional keys left at None are omitted, so configs (and exported metadata) written before they
         # existed come out byte for byte the same.
-        return {k: v for k, v in dataclasses.asdict(self).items() if not (k in OPTIONAL_KEYS and v is None)}
+        optional = {f.name for f in dataclasses.fields(self) if f.default is None}
+        return {k: v for k, v in dataclasses.asdict(self).items() if not (k in optional and v is None)}
 
     @classmethod
     def from_dict(cls, d: dict) -> "ModelConfig":
@@ -109,6 +110,3 @@ class ModelConfig:
     def load(cls, path: str) -> "ModelConfig":
         with open(path) as f:
             return cls.from_dict(json.load(f))
-
-
-OPTIONAL_KEYS = ("stage_width_mults", "head_width_mult")
