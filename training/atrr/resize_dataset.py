@@ -12,6 +12,11 @@ not the network, the bottleneck. A 1024-px copy keeps more detail than any train
         --dst runs/data/td500_train_1024 --long_side 1024
 
 Images already smaller keep their size (re-encoded as JPEG). Names, transcriptions and don't-care marks are kept.
+
+A GPU machine gets the training data carried in the working tree, which has a size limit (doc/training.md,
+"Training on a lent GPU"): `--quality` trades JPEG bytes for detail, `--limit` keeps an evenly spread subset,
+and `--exclude_gt` leaves out the images of a validation split (its ground-truth folder), so that nothing
+of it can be trained on there.
 """
 import argparse
 import os
@@ -21,8 +26,22 @@ import cv2
 from .data.readers import read_uniform_split, write_uniform_gt
 
 
-def resize_split(src, dst, long_side, quality=95):
-    records = read_uniform_split(src)
+def _stem(path):
+    return os.path.splitext(os.path.basename(path))[0]
+
+
+def select_records(records, exclude=(), limit=0):
+    """Records whose image name is not in `exclude`, then at most `limit` of them (0: all) taken at even
+    steps through the sorted names, so a subset keeps the split's variety and is the same on every machine."""
+    exclude = set(exclude)
+    kept = sorted((r for r in records if _stem(r.image_path) not in exclude), key=lambda r: _stem(r.image_path))
+    if limit and len(kept) > limit:
+        kept = [kept[(i * len(kept)) // limit] for i in range(limit)]
+    return kept
+
+
+def resize_split(src, dst, long_side, quality=95, exclude=(), limit=0):
+    records = select_records(read_uniform_split(src), exclude, limit)
     if not records:
         raise SystemExit("error: no images under %s/images" % src)
     os.makedirs(os.path.join(dst, "images"), exist_ok=True)
@@ -35,7 +54,7 @@ def resize_split(src, dst, long_side, quality=95):
         if s < 1.0:
             size = (int(round(image.shape[1] * s)), int(round(image.shape[0] * s)))
             image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
-        name = os.path.splitext(os.path.basename(r.image_path))[0]
+        name = _stem(r.image_path)
         cv2.imwrite(os.path.join(dst, "images", name + ".jpg"), image, [cv2.IMWRITE_JPEG_QUALITY, quality])
         # write_uniform_gt rounds to integer pixels, as the format wants: half a pixel at most
         write_uniform_gt(os.path.join(dst, "gt", name + ".txt"), [p * s for p in r.polygons], r.texts)
@@ -47,8 +66,14 @@ def main(argv=None):
     ap.add_argument("--src", required=True, help="uniform-format split folder (images/, gt/)")
     ap.add_argument("--dst", required=True, help="output folder; created")
     ap.add_argument("--long_side", type=int, default=1024)
+    ap.add_argument("--quality", type=int, default=95, help="JPEG quality, 1-100")
+    ap.add_argument("--limit", type=int, default=0, help="keep at most this many images, evenly spread (0: all)")
+    ap.add_argument("--exclude_gt", help="a ground-truth folder whose images are left out (a validation split)")
     args = ap.parse_args(argv)
-    n = resize_split(args.src, args.dst, args.long_side)
+    if not 1 <= args.quality <= 100:
+        ap.error("--quality must be in 1..100")
+    exclude = [_stem(f) for f in os.listdir(args.exclude_gt)] if args.exclude_gt else []
+    n = resize_split(args.src, args.dst, args.long_side, args.quality, exclude, args.limit)
     print("wrote %d images to %s" % (n, args.dst))
 
 

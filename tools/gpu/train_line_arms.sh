@@ -1,0 +1,72 @@
+#!/bin/bash
+# This file is part of OpenCV project.
+# It is subject to the license terms in the LICENSE file found in the top-level directory
+# of this distribution and at http://opencv.org/license.html.
+#
+# Continues the line model on a lent GPU machine: three training runs ("arms") side by side on one GPU, each
+# from a committed checkpoint, for BUDGET_MIN minutes, then weights-only checkpoints and logs into $OUT.
+#
+# Why three processes on one GPU: the model is small, so one trainer keeps the GPU mostly idle while its own
+# Python loop (per-image targets, RoI sampling, the decoder steps) and its data workers run; on an H200 a
+# width-0.25 run managed about 90 images/s alone (doc/training.md). Separate processes use the other cores.
+#
+# The data travels in the working tree (64 MiB in all), so it is a packed copy: runs/gpu_pack, written by
+# the commands in doc/training.md "Training on a lent GPU" (the TD500 validation 30 are left out of it).
+#
+#   BUDGET_MIN=8 bash tools/gpu/train_line_arms.sh            # on the GPU machine, from the repo root
+#   DEVICE=cpu BUDGET_MIN=1 WORKERS=0 BATCH=2 bash tools/gpu/train_line_arms.sh   # a smoke test here
+set -u
+OUT=${OUT:-runs/gpu_out}
+DEVICE=${DEVICE:-cuda}
+BUDGET_MIN=${BUDGET_MIN:-8}
+WORKERS=${WORKERS:-5}
+BATCH=${BATCH:-16}
+LR=${LR:-0.0008}
+PACK=${PACK:-runs/gpu_pack}
+PY=${PY:-python3}
+# a hard stop a minute after the budget, so the slimming below still runs inside the caller's limit
+ARM_TIMEOUT_S=${ARM_TIMEOUT_S:-$(awk -v m="$BUDGET_MIN" 'BEGIN { printf "%d", m * 60 + 60 }')}
+export PYTHONUNBUFFERED=1
+mkdir -p "$OUT"
+
+"$PY" -c 'import torch, numpy, cv2; print("torch", torch.__version__, "numpy", numpy.__version__, "cv2", cv2.__version__,
+      "cuda", torch.cuda.is_available() and torch.cuda.get_device_name(0))'
+nproc
+
+# The line mix of campaign/lines_w0125_merged.json, pointed at the packed copies.
+SOURCES='[{"path":"'$PACK'/td500_train270","weight":0.4},
+ {"path":"'$PACK'/synth_train_s1_640","weight":0.15,"val_fraction":0.0},
+ {"path":"'$PACK'/lines_mlt","weight":0.15,"val_fraction":0.0},
+ {"path":"'$PACK'/lines_ic15_train800","weight":0.1,"val_fraction":0.0},
+ {"path":"'$PACK'/realbg_lines_s1","weight":0.2,"val_fraction":0.0}]'
+WIDE_F=(--set 'model.stage_width_mults=[0.125,0.125,0.125,0.125,0.25]' --set model.head_width_mult=0.25)
+
+arm() {  # NAME INIT_CHECKPOINT SEED EXTRA...
+    local name=$1 init=$2 seed=$3
+    shift 3
+    # val_fraction 0: no validation there (the 30 are not in the pack, and that machine has no shapely);
+    # the schedule follows the time budget, so each arm ends its cosine when its minutes end.
+    timeout "$ARM_TIMEOUT_S" "$PY" -m training.atrr.train \
+        --config training/configs/campaign/lines_w0125_merged.json --device "$DEVICE" --out "runs/gpu_$name" \
+        --set "init_checkpoint=$init" --set seed=$seed --set "data.sources=$SOURCES" \
+        --set data.val_fraction=0 --set data.workers=$WORKERS --set train.batch_size=$BATCH \
+        --set optim.lr=$LR --set schedule.warmup_steps=50 --set train.steps=1000000 \
+        --set train.time_budget_minutes=$BUDGET_MIN --set schedule.follow_time_budget=true \
+        --set train.val_every=100000000 --set train.ckpt_every=200 --set train.log_every=50 \
+        --set train.progress=none --set train.torch_threads=1 "$@" > "runs/gpu_$name.log" 2>&1
+    echo "arm $name exited with $?"
+}
+
+arm A_w0125 training/checkpoints/campaign_lines_w0125.pt 61 &
+arm F training/checkpoints/campaign_lines_s5h25.pt 62 "${WIDE_F[@]}" &
+arm F640 training/checkpoints/campaign_lines_s5h25.pt 63 "${WIDE_F[@]}" --set data.train_size=640 &
+wait
+
+for name in A_w0125 F F640; do
+    tail -n 3 "runs/gpu_$name.log"
+    if [ -f "runs/gpu_$name/checkpoints/last.pt" ]; then
+        "$PY" -m training.atrr.stages slim --checkpoint "runs/gpu_$name/checkpoints/last.pt" --out "$OUT/$name.pt"
+    fi
+done
+tar czf "$OUT/logs.tar.gz" runs/gpu_*.log runs/gpu_*/metrics.csv runs/gpu_*/train.log runs/gpu_*/config.json 2>/dev/null
+ls -l "$OUT"
