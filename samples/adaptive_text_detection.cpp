@@ -38,7 +38,7 @@ static const char* const keys =
     "{ input i    |     | an image, a folder of images, a video file or a camera index }"
     "{ model m    |     | adaptivetext .onnx model, or \"lines\" (the default) or \"words\" for a shipped model (doc/detector.md) }"
     "{ score      | 0.7 | minimum text score of a detection }"
-    "{ nms        | 0.3 | polygon-IoU threshold of the non-maximum suppression }"
+    "{ nms        | 0.1 | polygon-IoU threshold of the non-maximum suppression }"
     "{ width      | 0   | fixed network input width (with --height; multiple of 16) }"
     "{ height     | 0   | fixed network input height (with --width) }"
     "{ long_side  | 0   | keep the aspect ratio, long side scaled to this (default policy: 640) }"

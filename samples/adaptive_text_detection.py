@@ -44,7 +44,7 @@ def parse_args():
     p.add_argument("--input", "-i", required=True, help="an image or a folder of images")
     p.add_argument("--model", "-m", default="", help="adaptivetext .onnx model, or \"lines\" (the default) or \"words\" for a shipped model")
     p.add_argument("--score", type=unit_interval, default=0.7, help="minimum text score, in [0, 1]")
-    p.add_argument("--nms", type=unit_interval, default=0.3, help="polygon-IoU threshold of the NMS, in [0, 1]")
+    p.add_argument("--nms", type=unit_interval, default=0.1, help="polygon-IoU threshold of the NMS, in [0, 1]")
     p.add_argument("--width", type=int_in(1, MAX_INPUT_SIDE, 0), default=0,
                    help="fixed network input width (with --height), 1..%d" % MAX_INPUT_SIDE)
     p.add_argument("--height", type=int_in(1, MAX_INPUT_SIDE, 0), default=0,

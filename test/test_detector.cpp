@@ -206,7 +206,7 @@ BOOST_AUTO_TEST_CASE(setters_and_getters)
     BOOST_CHECK_EQUAL(det->getSideLength(), 640);
     BOOST_CHECK(det->getInputSize() == cv::Size());
     BOOST_CHECK_CLOSE(det->getScoreThreshold(), 0.7f, 1e-4);
-    BOOST_CHECK_CLOSE(det->getNMSThreshold(), 0.3f, 1e-4);
+    BOOST_CHECK_CLOSE(det->getNMSThreshold(), 0.1f, 1e-4);
 
     det->setInputSize(cv::Size(70, 50));  // rounded to the nearest multiples of 16
     BOOST_CHECK(det->getInputSize() == cv::Size(64, 48));

@@ -7,6 +7,9 @@ e.g. the two arms of an A/B.
 
     /usr/bin/python3 tools/analysis/plot_runs.py --out doc/images/lines_ab.png \\
         plain=doc/runs/campaign_lines_w0125_plain_ab_metrics.csv merged=doc/runs/campaign_lines_w0125_merged_ab_metrics.csv
+
+Runs validated elsewhere (e.g. on a GPU machine without the evaluator, scored here afterwards with the C++
+module) add their points with `--val_points LABEL=STEP:F,STEP:F`, drawn in the run's colour.
 """
 import argparse
 import csv
@@ -33,8 +36,15 @@ def main(argv=None):
     ap.add_argument("--out", required=True)
     ap.add_argument("--smooth", type=int, default=5, help="moving-average window over logged losses")
     ap.add_argument("--title", default="")
+    ap.add_argument("--val_points", action="append", default=[], metavar="LABEL=STEP:F,...",
+                    help="validation F measured outside the run, e.g. A=0:0.830,974:0.800")
+    ap.add_argument("--val_label", default="validation F (icdar15)")
     ap.add_argument("runs", nargs="+", metavar="LABEL=METRICS.csv")
     args = ap.parse_args(argv)
+    extra = {}
+    for item in args.val_points:
+        label, points = item.split("=", 1)
+        extra[label] = np.array([[float(v) for v in p.split(":")] for p in points.split(",")])
     fig, (ax_loss, ax_val) = plt.subplots(1, 2, figsize=(11, 4))
     for item in args.runs:
         label, path = item.split("=", 1)
@@ -42,13 +52,16 @@ def main(argv=None):
         if len(loss):
             k = max(1, min(args.smooth, len(loss)))
             smoothed = np.convolve(loss[:, 1], np.ones(k) / k, mode="valid")
-            ax_loss.plot(loss[k - 1:, 0], smoothed, label=label)
+            line, = ax_loss.plot(loss[k - 1:, 0], smoothed, label=label)
         if len(val):
             ax_val.plot(val[:, 0], val[:, 1], marker="o", label=label)
+        if label in extra:
+            ax_val.plot(extra[label][:, 0], extra[label][:, 1], marker="o", label=label,
+                        color=line.get_color() if len(loss) else None)
     ax_loss.set_xlabel("step")
     ax_loss.set_ylabel("training loss (moving average of %d logs)" % args.smooth)
     ax_val.set_xlabel("step")
-    ax_val.set_ylabel("validation F (icdar15)")
+    ax_val.set_ylabel(args.val_label)
     for ax in (ax_loss, ax_val):
         ax.grid(alpha=0.3)
         ax.legend()

@@ -60,11 +60,13 @@ def main(argv=None):
     ap.add_argument("--model", action="append", required=True, help="exported .onnx; repeatable")
     ap.add_argument("--long_side", default="640", help="comma list of long sides")
     ap.add_argument("--score", default="0.5,0.7", help="comma list of score thresholds")
+    ap.add_argument("--nms", default="0.1", help="comma list of polygon-NMS IoU thresholds (the app's --nms; its default 0.1)")
     ap.add_argument("--protocol", default="icdar15")
     ap.add_argument("--csv", help="also write the table here")
     args = ap.parse_args(argv)
     sides = [int(v) for v in args.long_side.split(",")]
     scores = sorted(float(v) for v in args.score.split(","))
+    nms_values = [float(v) for v in args.nms.split(",")]
     app = os.path.join(args.build, "samples", "adaptive_text_detection")
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -72,22 +74,24 @@ def main(argv=None):
         link_images(args.gt, args.images, images)
         for model in args.model:
             for side in sides:
-                raw = os.path.join(tmp, "raw_%d" % side)
-                subprocess.run([app, "--model=" + model, "--input=" + images, "--output=" + raw,
-                                "--long_side=%d" % side, "--score=%g" % scores[0]],
-                               check=True, capture_output=True)
-                for score in scores:
-                    kept = os.path.join(tmp, "kept_%d_%g" % (side, score))
-                    threshold(raw, kept, score)
-                    p, r, f = evaluate(args.build, args.gt, kept, args.protocol)
-                    rows.append((model, side, score, p, r, f))
-                    print("%s long_side %d score %.2f: P %.3f R %.3f F %.3f" % (model, side, score, p, r, f),
-                          flush=True)
+                for nms in nms_values:
+                    raw = os.path.join(tmp, "raw_%d_%g" % (side, nms))
+                    subprocess.run([app, "--model=" + model, "--input=" + images, "--output=" + raw,
+                                    "--long_side=%d" % side, "--score=%g" % scores[0], "--nms=%g" % nms],
+                                   check=True, capture_output=True)
+                    for score in scores:
+                        kept = os.path.join(tmp, "kept_%d_%g_%g" % (side, nms, score))
+                        threshold(raw, kept, score)
+                        p, r, f = evaluate(args.build, args.gt, kept, args.protocol)
+                        rows.append((model, side, score, nms, p, r, f))
+                        print("%s long_side %d score %.2f%s: P %.3f R %.3f F %.3f"
+                              % (model, side, score, " nms %.2f" % nms if len(nms_values) > 1 else "", p, r, f),
+                              flush=True)
     if args.csv:
         with open(args.csv, "w") as f:
-            f.write("model,long_side,score,precision,recall,hmean\n")
+            f.write("model,long_side,score,nms,precision,recall,hmean\n")
             for row in rows:
-                f.write("%s,%d,%g,%.4f,%.4f,%.4f\n" % row)
+                f.write("%s,%d,%g,%g,%.4f,%.4f,%.4f\n" % row)
 
 
 if __name__ == "__main__":

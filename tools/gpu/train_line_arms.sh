@@ -57,12 +57,21 @@ arm() {  # NAME INIT_CHECKPOINT SEED EXTRA...
     echo "arm $name exited with $?"
 }
 
-arm A_w0125 training/checkpoints/campaign_lines_w0125.pt 61 &
-arm F training/checkpoints/campaign_lines_s5h25.pt 62 "${WIDE_F[@]}" &
-arm F640 training/checkpoints/campaign_lines_s5h25.pt 63 "${WIDE_F[@]}" --set data.train_size=640 &
+# ARMS picks which of these run; AUGMENT (a JSON dict of Augmenter fields) applies to every arm.
+ARMS=${ARMS:-"A_w0125 F F640"}
+AUGMENT=${AUGMENT:-true}
+for name in $ARMS; do
+    case $name in
+        A_w0125) arm A_w0125 training/checkpoints/campaign_lines_w0125.pt 61 --set "data.augment=$AUGMENT" & ;;
+        F) arm F training/checkpoints/campaign_lines_s5h25.pt 62 "${WIDE_F[@]}" --set "data.augment=$AUGMENT" & ;;
+        F640) arm F640 training/checkpoints/campaign_lines_s5h25.pt 63 "${WIDE_F[@]}" --set data.train_size=640 \
+                  --set "data.augment=$AUGMENT" & ;;
+        *) echo "unknown arm $name"; exit 2 ;;
+    esac
+done
 wait
 
-for name in A_w0125 F F640; do
+for name in $ARMS; do
     tail -n 3 "runs/gpu_$name.log"
     if [ -f "runs/gpu_$name/checkpoints/last.pt" ]; then
         "$PY" -m training.atrr.stages slim --checkpoint "runs/gpu_$name/checkpoints/last.pt" --out "$OUT/$name.pt"

@@ -67,7 +67,7 @@ class ModelConfig:
     # --- inference defaults ---
     default_input: List[int] = field(default_factory=lambda: [960, 960])
     score_threshold: float = 0.5
-    polygon_nms_threshold: float = 0.3
+    polygon_nms_threshold: float = 0.3  # the trainer's validation only; the C++ detector defaults to 0.1 since 2026-11-29 (doc/accuracy.md)
 
     def scaled(self, channels: int, minimum: int = 8, mult: Optional[float] = None) -> int:
         return max(minimum, int(round(channels * (self.width_mult if mult is None else mult))))

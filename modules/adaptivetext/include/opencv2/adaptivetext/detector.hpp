@@ -63,14 +63,16 @@ public:
            long side 640 (1120 for the model named "words"); otherwise as setInputSize
     @param scoreThreshold minimum text score of a kept polygon, in [0, 1] (the defaults, 640 and 0.7, are the
            shipped model's best on its validation split; doc/model_card.md)
-    @param nmsThreshold polygon-IoU threshold of the non-maximum suppression, in [0, 1]
+    @param nmsThreshold polygon-IoU threshold of the non-maximum suppression, in [0, 1]; the default 0.1 drops
+           the overlapping pieces both shipped models return for one line or word (0.3 until 2026-11-29;
+           chosen on the validation splits, doc/accuracy.md "Polygon NMS")
     @param backendId a cv::dnn::Backend, DNN_BACKEND_DEFAULT..DNN_BACKEND_TIMVX (DNN_BACKEND_CUDA is
            accepted; custom layers run on the CPU there)
     @param targetId a cv::dnn::Target, DNN_TARGET_CPU..DNN_TARGET_NPU
     The settings are checked before the model is loaded (see InputSizeLimits for the errors).
     */
     CV_WRAP static Ptr<AdaptiveTextDetector> create(const String& model, const Size& inputSize = Size(),
-                                                    float scoreThreshold = 0.7f, float nmsThreshold = 0.3f,
+                                                    float scoreThreshold = 0.7f, float nmsThreshold = 0.1f,
                                                     int backendId = 0, int targetId = 0);
 
     /** @brief Detects text polygons.
