@@ -134,3 +134,31 @@ def test_resize_dataset_scales_images_and_polygons(tmp_path):
     same = readers.read_uniform_split(str(tmp_path / "same"))[0]
     assert cv2.imread(same.image_path).shape == original.shape
     np.testing.assert_array_equal(same.polygons[0], [[10, 10], [60, 10], [60, 30], [10, 30]])
+
+
+def test_resize_dataset_subset_is_even_and_leaves_out_the_excluded():
+    """--limit keeps names at even steps through the sorted list, after --exclude_gt's names are removed:
+    10 names a..j without b and e leave a c d f g h i j; 4 of those 8 are indices 0, 2, 4, 6 (worked by hand)."""
+    from training.atrr.resize_dataset import select_records
+    records = [readers.TextRecord(image_path="/x/%s.jpg" % n, polygons=[], ignore=[], texts=[]) for n in "jihgfedcba"]
+    kept = select_records(records, exclude=["b", "e"], limit=4)
+    assert [os.path.basename(r.image_path) for r in kept] == ["a.jpg", "d.jpg", "g.jpg", "i.jpg"]
+    assert len(select_records(records, exclude=[], limit=0)) == 10
+    assert len(select_records(records, exclude=[], limit=50)) == 10
+
+
+def test_resize_dataset_cli_quality_and_exclude(tmp_path):
+    """The CLI: a lower JPEG quality writes a smaller file; an excluded name is not written at all."""
+    from training.atrr.resize_dataset import main
+    src = os.path.join(DATA, "uniform")
+    main(["--src", src, "--dst", str(tmp_path / "q95"), "--long_side", "4096"])
+    main(["--src", src, "--dst", str(tmp_path / "q30"), "--long_side", "4096", "--quality", "30"])
+    name = os.listdir(tmp_path / "q95" / "images")[0]
+    assert os.path.getsize(tmp_path / "q30" / "images" / name) < os.path.getsize(tmp_path / "q95" / "images" / name)
+    gt = tmp_path / "val_gt"
+    gt.mkdir()
+    (gt / (os.path.splitext(name)[0] + ".txt")).write_text("")
+    with pytest.raises(SystemExit):  # the only image excluded: nothing left to write
+        main(["--src", src, "--dst", str(tmp_path / "none"), "--exclude_gt", str(gt)])
+    with pytest.raises(SystemExit):
+        main(["--src", src, "--dst", str(tmp_path / "bad"), "--quality", "0"])

@@ -1,0 +1,35 @@
+# This file is part of OpenCV project.
+# It is subject to the license terms in the LICENSE file found in the top-level directory
+# of this distribution and at http://opencv.org/license.html.
+"""The geometry of tools/analysis/recall_stages.py on shapes worked by hand."""
+import os
+import sys
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tools", "analysis"))
+import recall_stages  # noqa: E402
+
+
+def test_box_iou_by_hand():
+    # 2x2 boxes overlapping in a 1x1 square: 1 / (4 + 4 - 1)
+    assert recall_stages.box_iou([0, 0, 2, 2], [1, 1, 3, 3]) == pytest.approx(1 / 7)
+    assert recall_stages.box_iou([0, 0, 1, 1], [2, 2, 3, 3]) == 0.0
+
+
+def test_poly_iou_by_hand():
+    square = np.array([[0, 0], [2, 0], [2, 2], [0, 2]], float)
+    half = np.array([[0, 0], [1, 0], [1, 2], [0, 2]], float)
+    assert recall_stages.poly_iou(square, half) == pytest.approx(0.5)
+
+
+def test_instance_groups():
+    horizontal = np.array([[0, 0], [100, 0], [100, 10], [0, 10]], float)  # 10 px high, aspect 10
+    assert recall_stages.instance_groups(horizontal, 1.0, 6.0) == ["all", "long (aspect > 6)", "height < 12 px"]
+    # the same line at twice the scale is 20 px high
+    assert recall_stages.instance_groups(horizontal, 2.0, 6.0)[-1] == "height 12-24 px"
+    vertical = horizontal[:, ::-1].copy()  # a 10 x 100 column
+    assert "vertical (box w/h < 0.8)" in recall_stages.instance_groups(vertical, 1.0, 6.0)
+    square = np.array([[0, 0], [30, 0], [30, 30], [0, 30]], float)
+    assert recall_stages.instance_groups(square, 1.0, 6.0) == ["all", "height >= 24 px"]
