@@ -348,6 +348,13 @@ int main(int argc, char** argv)
         parser.printErrors();
         return adaptivetext_app::usageError(parser, "an option has a value that is not a number");
     }
+    // CommandLineParser reads a value only after '=': "-i photo.jpg" gives input "true" (a flag) and drops the
+    // path, which would then be searched for as a file named "true". Say how to write it instead.
+    for (const char* name : {"input", "model", "output", "ocr_lang"})
+        if (parser.get<std::string>(name) == "true")
+            return adaptivetext_app::usageError(parser, std::string("--") + name + " has no value: write --" + name +
+                                                            "=VALUE (OpenCV's CommandLineParser reads a value only "
+                                                            "after '=', not after a space)");
     if (input.empty())
         return adaptivetext_app::usageError(parser, "--input is required");
     const std::string optionError = checkOptions(score, nms, width, height, longSide, shortSide, backend, target);

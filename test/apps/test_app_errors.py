@@ -213,3 +213,16 @@ def test_benchmark_refuses_an_unwritable_json_file_before_measuring(run, model, 
     assert result.returncode == 1, result
     assert "/proc/forbidden/bench.json" in result.stderr
     assert "peak MiB" not in result.stdout  # no table: nothing was measured
+
+
+@pytest.mark.parametrize("args, name", [(("-i", "IMAGE"), "input"), (("--input=IMAGE", "-o", "OUT"), "output"),
+                                        (("--input=IMAGE", "-m", "lines"), "model")])
+def test_option_value_after_a_space_is_a_usage_error(run, model, image_file, tmp_path, args, name):
+    """"-i photo.jpg" is a flag plus a stray word for CommandLineParser: a usage error naming the option and
+    the '=' form, not a search for a file called "true"."""
+    args = [a.replace("IMAGE", str(image_file)).replace("OUT", str(tmp_path / "out")) for a in args]
+    result = run("detection", *(["--model=%s" % model] if name != "model" else []), *TINY, *args)
+    assert result.returncode == 2, result
+    assert "--%s has no value: write --%s=VALUE" % (name, name) in result.stderr, result.stderr
+    assert "text regions" not in result.stdout
+    assert not (tmp_path / "out").exists()
