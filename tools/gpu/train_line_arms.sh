@@ -3,15 +3,15 @@
 # It is subject to the license terms in the LICENSE file found in the top-level directory
 # of this distribution and at http://opencv.org/license.html.
 #
-# Continues the line model on a lent GPU machine: three training runs ("arms") side by side on one GPU, each
+# Continues the line model on a lent GPU machine: training runs ("arms", ARMS) side by side on one GPU, each
 # from a committed checkpoint, for BUDGET_MIN minutes, then weights-only checkpoints and logs into $OUT.
 #
-# Why three processes on one GPU: the model is small, so one trainer keeps the GPU mostly idle while its own
-# Python loop (per-image targets, RoI sampling, the decoder steps) and its data workers run; on an H200 a
-# width-0.25 run managed about 90 images/s alone (doc/training.md). Separate processes use the other cores.
+# One process per arm, so that one call compares several recipes. Measured on an H200 (session 6,
+# doc/training.md "Training on a lent GPU"): the machine delivers about 100 images/s in all however it is
+# split (three arms ran at 35 images/s each, two at 48), so each extra arm costs the others crops.
 #
 # The data travels in the working tree (64 MiB in all), so it is a packed copy: runs/gpu_pack, written by
-# the commands in doc/training.md "Training on a lent GPU" (the TD500 validation 30 are left out of it).
+# tools/gpu/pack_line_data.sh (the TD500 validation 30 are left out of it).
 #
 #   BUDGET_MIN=8 bash tools/gpu/train_line_arms.sh            # on the GPU machine, from the repo root
 #   DEVICE=cpu BUDGET_MIN=1 WORKERS=0 BATCH=2 bash tools/gpu/train_line_arms.sh   # a smoke test here
