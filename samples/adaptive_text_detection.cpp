@@ -327,7 +327,8 @@ std::string checkOptions(float score, float nms, int width, int height, int long
 // Exit codes: 0 all inputs done, 1 an input or a write failed (listed on stderr), 2 a bad option.
 int main(int argc, char** argv)
 {
-    CommandLineParser parser(argc, argv, keys);
+    const adaptivetext_app::JoinedArgs args(argc, argv, {"-i", "--input", "-m", "--model", "-o", "--output", "--ocr_lang"});
+    CommandLineParser parser(args.argc(), args.argv(), keys);
     parser.about("Arbitrary-shape scene text detection (adaptive text region representation)");
     if (argc == 1 || parser.has("help"))
     {
@@ -348,13 +349,6 @@ int main(int argc, char** argv)
         parser.printErrors();
         return adaptivetext_app::usageError(parser, "an option has a value that is not a number");
     }
-    // CommandLineParser reads a value only after '=': "-i photo.jpg" gives input "true" (a flag) and drops the
-    // path, which would then be searched for as a file named "true". Say how to write it instead.
-    for (const char* name : {"input", "model", "output", "ocr_lang"})
-        if (parser.get<std::string>(name) == "true")
-            return adaptivetext_app::usageError(parser, std::string("--") + name + " has no value: write --" + name +
-                                                            "=VALUE (OpenCV's CommandLineParser reads a value only "
-                                                            "after '=', not after a space)");
     if (input.empty())
         return adaptivetext_app::usageError(parser, "--input is required");
     const std::string optionError = checkOptions(score, nms, width, height, longSide, shortSide, backend, target);

@@ -249,6 +249,10 @@ Result measure(const std::string& model, const cv::Mat& image, const InputSpec& 
     std::vector<std::vector<double> > layerMs(layerStage.size());
     const std::vector<cv::String>& outNames = cv::adaptivetext::detail::detectorOutputNames();
     const float scoreThreshold = detector->getScoreThreshold(), nmsThreshold = detector->getNMSThreshold();
+    // The detector decodes the proposals at its score threshold, not the model's (adaptive_text_detector.cpp).
+    for (const cv::String& name : net.getLayerNames())
+        if (auto* decoder = dynamic_cast<cv::adaptivetext::PointPairDecoderLayer*>(net.getLayer(name).get()))
+            decoder->setScoreThreshold(scoreThreshold);
     std::vector<cv::Mat> outs;
     for (int i = 0; i < warmup; ++i)
     {
@@ -374,7 +378,8 @@ int main(int argc, char** argv)
         "{warmup      | 3               | untimed iterations first (at least 1)}"
         "{json        |                 | also write the JSON line to this file}"
         "{list_layers |                 | print each layer: median time, type and stage}";
-    cv::CommandLineParser parser(argc, argv, keys);
+    const adaptivetext_app::JoinedArgs args(argc, argv, {"-m", "--model", "-i", "--image", "--json"});
+    cv::CommandLineParser parser(args.argc(), args.argv(), keys);
     parser.about("Per-stage and end-to-end CPU latency and peak memory of cv::AdaptiveTextDetector (doc/benchmarks.md).");
     if (parser.has("help"))
     {

@@ -126,7 +126,8 @@ int main(int argc, char** argv)
         "{out o   |     | folder receiving <output>.npy (created if missing)}"
         "{width   | 0   | resize an image input to this width (multiple of 16)}"
         "{height  | 0   | resize an image input to this height (multiple of 16)}";
-    cv::CommandLineParser parser(argc, argv, keys);
+    const adaptivetext_app::JoinedArgs args(argc, argv, {"-m", "--model", "-i", "--input", "-o", "--out"});
+    cv::CommandLineParser parser(args.argc(), args.argv(), keys);
     parser.about("Writes every graph output of an adaptivetext model as .npy (doc/model_format.md section 2).");
     if (parser.has("help"))
     {

@@ -37,39 +37,13 @@ std::string toJson(const cv::adaptivetext::EvaluationResult& r, int imagesWithou
     return out.str();
 }
 
-/** OpenCV 4.6's CommandLineParser only reads `--key=value`; `--key value` would set the key to "true".
- *  Join the documented `--gt DIR --pred DIR --protocol P` form into `--key=value`. */
-std::vector<std::string> joinKeyValues(int argc, char** argv)
-{
-    std::vector<std::string> args(argv, argv + argc);
-    std::vector<std::string> joined;
-    for (size_t i = 0; i < args.size(); ++i)
-    {
-        const std::string& a = args[i];
-        const bool valueKey = a == "--gt" || a == "--pred" || a == "--protocol" ||
-                              a == "-gt" || a == "-pred" || a == "-protocol";
-        if (valueKey && i + 1 < args.size())
-        {
-            joined.push_back(a + "=" + args[i + 1]);
-            ++i;
-        }
-        else
-        {
-            joined.push_back(a);
-        }
-    }
-    return joined;
-}
-
 }  // namespace
 
 int main(int argc, char** argv)
 {
-    std::vector<std::string> args = joinKeyValues(argc, argv);
-    std::vector<const char*> argPtrs;
-    for (const std::string& a : args)
-        argPtrs.push_back(a.c_str());
-    cv::CommandLineParser parser((int)argPtrs.size(), argPtrs.data(), kKeys);
+    // the documented `--gt DIR --pred DIR --protocol P` form
+    const adaptivetext_app::JoinedArgs args(argc, argv, {"--gt", "--pred", "--protocol", "-gt", "-pred", "-protocol"});
+    cv::CommandLineParser parser(args.argc(), args.argv(), kKeys);
     parser.about("Scores text detections against ground truth with an official protocol.");
     if (parser.has("help") || !parser.has("gt") || !parser.has("pred"))
     {

@@ -144,7 +144,8 @@ int main(int argc, char** argv)
         "{threads         | 4    | worker threads in each phase}"
         "{warmup          | 2    | warm-up rounds over all frames in each phase before the baseline}"
         "{max_rss_growth  | 5    | allowed growth of VmRSS after warm-up, percent (negative: not checked)}";
-    cv::CommandLineParser parser(argc, argv, keys);
+    const adaptivetext_app::JoinedArgs args(argc, argv, {"-m", "--model", "-i", "--input"});
+    cv::CommandLineParser parser(args.argc(), args.argv(), keys);
     parser.about("Soak and concurrency check of cv::AdaptiveTextDetector (doc/reliability.md).");
     if (parser.has("help"))
     {

@@ -9,8 +9,10 @@
 
 #include <opencv2/core.hpp>
 
+#include <initializer_list>
 #include <iostream>
 #include <string>
+#include <vector>
 
 namespace adaptivetext_app {
 
@@ -57,6 +59,36 @@ inline int usageError(const cv::CommandLineParser& parser, const std::string& me
     parser.printMessage();
     return EXIT_USAGE;
 }
+
+/** OpenCV 4.6's CommandLineParser reads a value only after '=': "-i photo.jpg" would make -i a flag whose value
+    is "true" and leave the path as a stray argument. The arguments with each of `spellings` (e.g. "-i",
+    "--input") that is followed by another argument joined into "-i=photo.jpg"; only options that take a string
+    are listed, so "--score -1" stays a (refused) number. Construct the parser from argc() and argv(). */
+class JoinedArgs
+{
+public:
+    JoinedArgs(int argc, char** argv, std::initializer_list<const char*> spellings)
+    {
+        for (int i = 0; i < argc; ++i)
+        {
+            std::string a = argv[i];
+            bool joins = false;
+            for (const char* s : spellings)
+                joins = joins || a == s;
+            if (i > 0 && joins && i + 1 < argc)
+                a += std::string("=") + argv[++i];
+            args_.push_back(a);
+        }
+        for (const std::string& a : args_)
+            ptrs_.push_back(a.c_str());
+    }
+    int argc() const { return (int)ptrs_.size(); }
+    const char* const* argv() const { return ptrs_.data(); }
+
+private:
+    std::vector<std::string> args_;
+    std::vector<const char*> ptrs_;
+};
 
 /** CommandLineParser::check() is false when a value did not parse (e.g. --score=abc): a usage error too. */
 inline bool parsedCleanly(const cv::CommandLineParser& parser)
