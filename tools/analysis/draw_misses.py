@@ -22,7 +22,6 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 import recall_stages as rs  # noqa: E402
-from training.atrr.data.readers import find_image, read_uniform_gt  # noqa: E402
 from training.atrr.export import load_checkpoint  # noqa: E402
 from training.atrr.model import network_input_size  # noqa: E402
 
@@ -30,9 +29,7 @@ COLOURS = {"found": (0, 200, 0), "small": (0, 0, 255), "vertical": (255, 0, 255)
 
 
 def analyse(model, gt_dir, images, name, long_side, score):
-    path = find_image(images, name)
-    rec = read_uniform_gt(os.path.join(gt_dir, name + ".txt"), path)
-    gts = [np.asarray(p, np.float64).reshape(-1, 2) for p, ig in zip(rec.polygons, rec.ignore) if not ig]
+    path, gts = rs.care_instances(gt_dir, images, name)
     image = cv2.imread(path, cv2.IMREAD_COLOR)
     if not gts:
         return image, [], [], 0

@@ -76,6 +76,13 @@ def stage_hits(model, image, gts, long_side, score):
     return hits
 
 
+def care_instances(gt_dir, images, name):
+    """(image path, care polygons as float64 (n, 2) arrays) of one ground-truth file."""
+    path = find_image(images, name)
+    rec = read_uniform_gt(os.path.join(gt_dir, name + ".txt"), path)
+    return path, [np.asarray(p, np.float64).reshape(-1, 2) for p, ig in zip(rec.polygons, rec.ignore) if not ig]
+
+
 def instance_groups(g, net_scale, long_aspect):
     """The groups an instance falls in, measured at the network input: its minimum-area rectangle gives the
     line height and aspect; its axis-aligned box gives the orientation (no anchor is taller than wide)."""
@@ -107,9 +114,7 @@ def main(argv=None):
     model.cfg.decoder_score_threshold = 0.0  # decode every proposal, so the 'decoded' stage sees them all
     counts = {}  # group -> [instances, hits per stage...]
     for name in sorted(f[:-4] for f in os.listdir(args.gt) if f.endswith(".txt")):
-        path = find_image(args.images, name)
-        rec = read_uniform_gt(os.path.join(args.gt, name + ".txt"), path)
-        gts = [np.asarray(p, np.float64).reshape(-1, 2) for p, ig in zip(rec.polygons, rec.ignore) if not ig]
+        path, gts = care_instances(args.gt, args.images, name)
         if not gts:
             continue
         image = cv2.imread(path, cv2.IMREAD_COLOR)

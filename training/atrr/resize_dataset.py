@@ -43,7 +43,7 @@ def select_records(records, exclude=(), limit=0):
 def resize_split(src, dst, long_side, quality=95, exclude=(), limit=0):
     records = select_records(read_uniform_split(src), exclude, limit)
     if not records:
-        raise SystemExit("error: no images under %s/images" % src)
+        raise SystemExit("error: no images under %s/images%s" % (src, " left after --exclude_gt" if exclude else ""))
     os.makedirs(os.path.join(dst, "images"), exist_ok=True)
     os.makedirs(os.path.join(dst, "gt"), exist_ok=True)
     for r in records:
