@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import List, Optional
 
-STRIDE = 16  # 4 max-pools in the backbone; fixed by doc/model_format.md
+STRIDE = 16  # input sides are multiples of this (doc/model_format.md); also the default feature stride
 
 
 @dataclass
@@ -30,6 +30,11 @@ class ModelConfig:
     # BatchNorm after each backbone conv: from-scratch training converges much faster with it. At export
     # (eval mode) torch folds each BatchNorm into its Conv, so the graph keeps only the contract's ops.
     batch_norm: bool = True
+    # Stride of the map the Text-RPN and RoIAlign read (None: 16, VGG16's 4 pools). 8 drops the pool after
+    # stage 4 and dilates stage 5 and the RPN conv by 2, so their receptive fields in pixels stay those of
+    # stride 16 (weights of a stride-16 model carry over) while anchors and RoI bins are twice as dense:
+    # lines under 12 px at long side 640 fall between stride-16 anchor rows (doc/accuracy.md, session 6).
+    feature_stride: Optional[int] = None
     # --- Text-RPN (anchors measured on MSRA-TD500 train at long sides 640..960: training/atrr/anchors.py;
     # an anchor of the same centre reaches IoU >= 0.5 with 94 % of the care boxes, see doc/architecture.md) ---
     anchor_sizes: List[float] = field(default_factory=lambda: [16.0, 32.0, 64.0, 128.0, 256.0, 512.0])
@@ -62,6 +67,9 @@ class ModelConfig:
     roi_pos_iou: float = 0.5
     roi_neg_iou: float = 0.4
     ignore_ioa: float = 0.5  # an anchor/RoI lying more than this inside a ### region is never sampled
+    # Target of the text score for positive RoIs: None, 1 (the RoI box matches); "polygon_iou", how well the
+    # polygon decoded from the RoI fits (losses.decoded_quality), so scores rank outlines.
+    score_target: Optional[str] = None
     pair_loss_weight: float = 1.0
     stop_loss_weight: float = 1.0
     # --- inference defaults ---
@@ -75,6 +83,11 @@ class ModelConfig:
     def stage_channels(self, stage: int, channels: int) -> int:
         mults = self.stage_width_mults
         return self.scaled(channels, mult=None if mults is None else mults[stage])
+
+    @property
+    def stride(self) -> int:
+        """Stride of the feature map (anchors, RoIAlign's spatial scale)."""
+        return self.feature_stride or STRIDE
 
     @property
     def num_anchors(self) -> int:

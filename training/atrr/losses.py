@@ -6,9 +6,11 @@
 Classification terms are BCE on logits (the graph applies the sigmoid); regressions are smooth-L1,
 averaged over the sampled entries so that the terms keep their scale whatever the number of positives.
 """
+import numpy as np
 import torch
 import torch.nn.functional as F
 
+from .geometry import polygon_iou
 from .targets import POSITIVE, anchor_targets
 
 RPN_BETA = 1.0 / 9.0  # Faster R-CNN's smooth-L1 transition for the RPN deltas
@@ -32,12 +34,15 @@ def rpn_losses(cls_logits, deltas, anchors, gts, cfg):
     return {"rpn_cls": sum(cls_terms) / norm, "rpn_reg": sum(reg_terms) / norm}
 
 
-def head_losses(text_logits, box_deltas, roi_t):
-    """Refinement: text/non-text BCE over all sampled RoIs, box smooth-L1 over the positive ones."""
+def head_losses(text_logits, box_deltas, roi_t, cls_target=None):
+    """Refinement: text/non-text BCE over all sampled RoIs, box smooth-L1 over the positive ones.
+
+    cls_target: soft labels (R,) replacing the 1 / 0 labels (`decoded_quality` for the positives), or None.
+    """
     norm = max(int(roi_t.labels.numel()), 1)
     pos = roi_t.labels == POSITIVE
-    cls = F.binary_cross_entropy_with_logits(text_logits[:, 0], roi_t.labels.to(text_logits.dtype),
-                                             reduction="sum") / norm
+    target = roi_t.labels.to(text_logits.dtype) if cls_target is None else cls_target.to(text_logits.dtype)
+    cls = F.binary_cross_entropy_with_logits(text_logits[:, 0], target, reduction="sum") / norm
     reg = F.smooth_l1_loss(box_deltas[pos], roi_t.box_deltas[pos], beta=1.0, reduction="sum") / norm
     return {"cls": cls, "box": reg}
 
@@ -59,3 +64,37 @@ def pair_losses(seq, uv, count, cfg):
     coords = F.smooth_l1_loss(seq[..., :4][valid], uv[valid], beta=1.0 / 9.0, reduction="sum") / norm
     stop = F.binary_cross_entropy_with_logits(seq[..., 4][valid], stop_label[valid], reduction="sum") / norm
     return {"pairs": cfg.pair_loss_weight * coords, "stop": cfg.stop_loss_weight * stop}
+
+
+def decoded_counts(stop_logits, cfg):
+    """(P, T) stop logits -> (P,) pairs the contract's decoder emits: the first step t with stop > threshold
+    and t + 1 >= min_steps, plus one; T when none stops (ops.decode_pairs)."""
+    steps = stop_logits.shape[1]
+    t = torch.arange(steps, device=stop_logits.device)[None, :]
+    stops = (torch.sigmoid(stop_logits) > cfg.stop_threshold) & (t + 1 >= cfg.min_steps)
+    stops[:, steps - 1] = True
+    return torch.where(stops, t, torch.full_like(t, steps)).min(dim=1)[0] + 1
+
+
+def _uv_polygon(pairs):
+    """(n, 4) pairs -> (2n, 2) polygon: top boundary, then the bottom one back (doc/model_format.md §2)."""
+    return np.concatenate([pairs[:, 0:2], pairs[::-1, 2:4]], axis=0)
+
+
+def decoded_quality(seq, uv, count, cfg, low=0.3, high=0.7):
+    """Soft text-score targets of the positive RoIs from the polygon the decoder would emit for them.
+
+    seq (P, T, 5) raw decoder outputs, uv / count their target pairs (RoI-relative). The IoU of the decoded and
+    the target polygon is computed in the RoI's (u, v) frame: an affine map of the pixels, so the IoU is the
+    one in pixels. It is mapped linearly to 0 at `low` and 1 at `high` and above, so that the text score ranks
+    polygons by how well they fit (the detector keeps the best of overlapping ones and drops poor outlines),
+    not by how well the RoI box fits: session 6 found a tenth of the found lines lost to a low text score.
+    """
+    n_pred = decoded_counts(seq[..., 4], cfg).tolist()
+    pred = seq[..., :4].detach().cpu().numpy().astype(np.float64)
+    tgt = uv.detach().cpu().numpy().astype(np.float64)
+    quality = []
+    for k, (n, m) in enumerate(zip(n_pred, count.tolist())):
+        iou = polygon_iou(_uv_polygon(pred[k, :n]), _uv_polygon(tgt[k, :m])) if m >= 2 else 0.0
+        quality.append(min(1.0, max(0.0, (iou - low) / (high - low))))
+    return torch.tensor(quality, dtype=seq.dtype, device=seq.device)

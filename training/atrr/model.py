@@ -51,7 +51,7 @@ class SEBlock(nn.Module):
 
 class SEVGG16(nn.Module):
     """VGG16's 13 convs (widths scaled, min 8; optional BatchNorm), an SE block after each stage, 4 max-pools:
-    stride 16."""
+    stride 16 (or 3 pools and a dilated stage 5: stride 8, `ModelConfig.feature_stride`)."""
 
     def __init__(self, cfg: ModelConfig):
         super().__init__()
@@ -59,16 +59,20 @@ class SEVGG16(nn.Module):
         in_ch = 3
         for i, widths in enumerate(VGG16_STAGES):
             layers = []
+            last = i == len(VGG16_STAGES) - 1
+            # Feature stride 8: stage 5 runs on stage 4's unpooled map, dilated to keep its reach in pixels.
+            dil = 2 if last and cfg.stride == 8 else 1
             for w in widths:
                 out_ch = cfg.stage_channels(i, w)
+                conv = nn.Conv2d(in_ch, out_ch, 3, padding=dil, dilation=dil, bias=not cfg.batch_norm)
                 if cfg.batch_norm:
-                    layers += [nn.Conv2d(in_ch, out_ch, 3, padding=1, bias=False), nn.BatchNorm2d(out_ch),
-                               nn.ReLU(inplace=True)]
+                    layers += [conv, nn.BatchNorm2d(out_ch), nn.ReLU(inplace=True)]
                 else:
-                    layers += [nn.Conv2d(in_ch, out_ch, 3, padding=1), nn.ReLU(inplace=True)]
+                    layers += [conv, nn.ReLU(inplace=True)]
                 in_ch = out_ch
             layers.append(SEBlock(in_ch, cfg.se_reduction))
-            if i < len(VGG16_STAGES) - 1:  # no pool after stage 5: stride 16
+            # No pool after stage 5 (stride 16), nor after stage 4 at feature stride 8.
+            if not last and not (i == len(VGG16_STAGES) - 2 and cfg.stride == 8):
                 layers.append(nn.MaxPool2d(2, 2))
             self.stages.append(nn.Sequential(*layers))
         self.out_channels = in_ch
@@ -83,12 +87,17 @@ class ATRR(nn.Module):
     def __init__(self, cfg: ModelConfig = None):
         super().__init__()
         self.cfg = cfg = cfg or ModelConfig()
+        if cfg.score_target not in (None, "polygon_iou"):
+            raise ValueError("score_target must be null or \"polygon_iou\", got %r" % (cfg.score_target,))
+        if cfg.stride not in (8, 16):
+            raise ValueError("feature_stride must be 8 or 16, got %r" % (cfg.feature_stride,))
         self.preprocess = Preprocess(cfg.mean, cfg.std)
         self.backbone = SEVGG16(cfg)
         c5 = self.backbone.out_channels
         rpn_ch = cfg.rpn_channels or c5
         a = cfg.num_anchors
-        self.rpn_conv = nn.Conv2d(c5, rpn_ch, 3, padding=1)
+        rpn_dil = 2 if cfg.stride == 8 else 1  # same reach in pixels as at stride 16
+        self.rpn_conv = nn.Conv2d(c5, rpn_ch, 3, padding=rpn_dil, dilation=rpn_dil)
         self.rpn_cls = nn.Conv2d(rpn_ch, a, 1)
         self.rpn_reg = nn.Conv2d(rpn_ch, 4 * a, 1)
         d, hd = cfg.head_dim, cfg.hidden_dim
@@ -134,10 +143,10 @@ class ATRR(nn.Module):
         with ops.contract_mode():
             feat, cls_logits, deltas = self.rpn(image)
             rois, rpn_scores = ops.TextProposalFunction.apply(
-                torch.sigmoid(cls_logits), deltas, image, STRIDE, tuple(cfg.anchor_sizes),
+                torch.sigmoid(cls_logits), deltas, image, cfg.stride, tuple(cfg.anchor_sizes),
                 tuple(cfg.anchor_ratios), cfg.pre_nms_top_n, cfg.post_nms_top_n, cfg.rpn_nms_threshold,
                 cfg.min_size)
-            pooled = ops.RoIAlignFunction.apply(feat, rois, cfg.roi_height, cfg.roi_width, 1.0 / STRIDE,
+            pooled = ops.RoIAlignFunction.apply(feat, rois, cfg.roi_height, cfg.roi_width, 1.0 / cfg.stride,
                                                 cfg.sampling_ratio)
             x, text_logits, box_deltas = self.head(pooled)
             text_scores = torch.sigmoid(text_logits)
@@ -156,20 +165,24 @@ class ATRR(nn.Module):
         out = losses.rpn_losses(cls_logits, deltas, anchors, gts, cfg)
 
         with torch.no_grad():
-            proposals = [ops.propose(torch.sigmoid(cls_logits[b]), deltas[b], gt.height, gt.width, STRIDE,
+            proposals = [ops.propose(torch.sigmoid(cls_logits[b]), deltas[b], gt.height, gt.width, cfg.stride,
                                      cfg.anchor_sizes, cfg.anchor_ratios, cfg.train_pre_nms_top_n,
                                      cfg.train_post_nms_top_n, cfg.rpn_nms_threshold, cfg.min_size)[0]
                          for b, gt in enumerate(gts)]
         rois, roi_t = targets.sample_rois(proposals, gts, cfg)
-        pooled = ops.roi_align_contract(feat, rois, cfg.roi_height, cfg.roi_width, 1.0 / STRIDE,
+        pooled = ops.roi_align_contract(feat, rois, cfg.roi_height, cfg.roi_width, 1.0 / cfg.stride,
                                         cfg.sampling_ratio)
         x, text_logits, box_deltas = self.head(pooled)
-        out.update(losses.head_losses(text_logits, box_deltas, roi_t))
         pos = roi_t.labels == 1
         if bool(pos.any()):
             seq = self.decode_sequence(x[pos])
         else:  # cuDNN's LSTM refuses an empty batch; an unused dummy row keeps the LSTM in the graph (DDP)
             seq = self.decode_sequence(x.new_zeros(1, x.shape[1]))[:0]
+        cls_target = None
+        if cfg.score_target == "polygon_iou" and bool(pos.any()):
+            cls_target = roi_t.labels.to(text_logits.dtype).clone()
+            cls_target[pos] = losses.decoded_quality(seq, roi_t.pair_uv[pos], roi_t.pair_count[pos], cfg)
+        out.update(losses.head_losses(text_logits, box_deltas, roi_t, cls_target))
         out.update(losses.pair_losses(seq, roi_t.pair_uv[pos], roi_t.pair_count[pos], cfg))
         out["total"] = sum(out.values())
         return out

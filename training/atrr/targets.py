@@ -14,7 +14,6 @@ import torch
 from torchvision.ops import box_iou
 
 from .anchors import grid_anchors
-from .config import STRIDE
 from .ops import encode_boxes
 
 # Labels: 1 = text, 0 = background, -1 = not sampled.
@@ -48,7 +47,7 @@ class GroundTruth:
 
 
 def image_anchors(feat_h, feat_w, cfg, device):
-    return grid_anchors(feat_h, feat_w, STRIDE, cfg.anchor_sizes, cfg.anchor_ratios, device=device)
+    return grid_anchors(feat_h, feat_w, cfg.stride, cfg.anchor_sizes, cfg.anchor_ratios, device=device)
 
 
 def box_ioa(boxes, regions):

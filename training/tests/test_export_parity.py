@@ -22,7 +22,7 @@ import torch
 from torchvision.ops import box_iou
 
 from training.atrr import ops
-from training.atrr.config import STRIDE, ModelConfig
+from training.atrr.config import ModelConfig
 from training.atrr.export import export
 from training.atrr.export import main as export_main
 from training.atrr.model import ATRR, OUTPUT_NAMES
@@ -106,7 +106,7 @@ def parity_model(blob, seed=SEED):
             model.rpn_cls.bias.zero_()
             model.rpn_reg.weight *= 0.2 / deltas.std()
         rois = model(blob)[0]
-        pooled = ops.roi_align_contract(feat, rois, cfg.roi_height, cfg.roi_width, 1.0 / STRIDE, cfg.sampling_ratio)
+        pooled = ops.roi_align_contract(feat, rois, cfg.roi_height, cfg.roi_width, 1.0 / cfg.stride, cfg.sampling_ratio)
         valid = rois[:, 0] >= 0
         # Random RoI features differ by < 1 %: standardise each FC unit over the RoIs so they differ by O(1).
         standardize_units(model.fc1, torch.flatten(pooled, 1)[valid])
@@ -137,7 +137,7 @@ def check_well_conditioned(model, blob, ref):
         text = ref["text_scores"][valid, 0]
         assert np.abs(text - cfg.decoder_score_threshold).min() > MARGIN, "a text score sits on the threshold"
         rois = torch.from_numpy(ref["rois"])
-        pooled = ops.roi_align_contract(feat, rois, cfg.roi_height, cfg.roi_width, 1.0 / STRIDE, cfg.sampling_ratio)
+        pooled = ops.roi_align_contract(feat, rois, cfg.roi_height, cfg.roi_width, 1.0 / cfg.stride, cfg.sampling_ratio)
         x = model.head(pooled)[0]
         stop = torch.sigmoid(ops.lstm_unrolled(x, *model.decoder_weights(), cfg.max_steps)[..., 4])
         assert float((stop - cfg.stop_threshold).abs().min()) > MARGIN, "a stop probability sits on the threshold"

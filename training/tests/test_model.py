@@ -36,6 +36,34 @@ def test_backbone_widths_and_stride():
     assert cls.shape == (2, 18, 6, 10) and deltas.shape == (2, 72, 6, 10)
 
 
+def test_feature_stride_8_keeps_the_weights_and_halves_the_stride():
+    cfg16 = ModelConfig(width_mult=0.125, batch_norm=False)
+    cfg8 = ModelConfig(width_mult=0.125, batch_norm=False, feature_stride=8)
+    m16, m8 = ATRR(cfg16).eval(), ATRR(cfg8).eval()
+    m8.load_state_dict(m16.state_dict())  # same parameters: a stride-16 checkpoint starts a stride-8 run
+    pools = [m for m in m8.backbone.modules() if isinstance(m, torch.nn.MaxPool2d)]
+    assert len(pools) == 3
+    assert [c.dilation for c in m8.backbone.stages[4] if isinstance(c, torch.nn.Conv2d)] == [(2, 2)] * 3
+    assert m8.rpn_conv.dilation == (2, 2)
+    torch.manual_seed(5)
+    image = torch.rand(1, 3, 96, 160) * 255
+    with torch.no_grad():
+        f16, _, _ = m16.rpn(image)
+        f8, cls8, _ = m8.rpn(image)
+    assert f8.shape == (1, 64, 12, 20) and cls8.shape == (1, 18, 12, 20)
+    # Up to stage 4 the two models compute the same map; the stride-16 model then pools it (stage 5 of the
+    # stride-8 model reads it unpooled, dilated, so the two agree only approximately after that).
+    x = m8.preprocess(image)
+    for stage in m8.backbone.stages[:4]:
+        x = stage(x)
+    y = m16.preprocess(image)
+    for stage in m16.backbone.stages[:4]:
+        y = stage(y)
+    assert torch.allclose(torch.nn.functional.max_pool2d(x, 2, 2), y)
+    with pytest.raises(ValueError, match="feature_stride"):
+        ATRR(ModelConfig(width_mult=0.125, feature_stride=4))
+
+
 def test_preprocess_is_mean_std_in_bgr():
     cfg = ModelConfig(width_mult=0.125, mean=[10.0, 20.0, 30.0], std=[2.0, 4.0, 5.0])
     pix = torch.tensor([50.0, 60.0, 80.0]).view(1, 3, 1, 1)
@@ -174,3 +202,27 @@ def test_short_training_run_lowers_the_loss(one_thread):
     assert last < 0.8 * first, "loss went from %.3f to %.3f: %s" % (first, last, np.round(totals, 3))
     polygons, scores = model.predict(data[0]["image"], (128, 96))
     assert len(polygons) == len(scores) and all(p.shape[1] == 2 for p in polygons)
+
+
+def test_polygon_iou_score_target_follows_the_decoded_polygon():
+    from training.atrr import losses
+    cfg = ModelConfig(min_steps=2, stop_threshold=0.5)
+    steps = 4
+    uv = torch.zeros(3, steps, 4)
+    uv[:, 0] = torch.tensor([0.0, 0.0, 0.0, 1.0])  # the unit square as two pairs
+    uv[:, 1] = torch.tensor([1.0, 0.0, 1.0, 1.0])
+    count = torch.tensor([2, 2, 2])
+    seq = torch.full((3, steps, 5), -10.0)
+    seq[..., :4] = uv
+    seq[:, 1, 4] = 10.0  # stop after 2 pairs
+    seq[1, :2, :4] = torch.tensor([[0.0, 0.0, 0.0, 0.5], [1.0, 0.0, 1.0, 0.5]])  # top half: IoU 0.5
+    seq[2, :2, :4] = torch.tensor([[0.0, 0.0, 0.0, 0.4], [1.0, 0.0, 1.0, 0.4]])  # IoU 0.4
+    seq[2, 1, 4] = -10.0  # no stop: 4 pairs, the last two at (0,0,0,0): a degenerate tail
+    assert losses.decoded_counts(seq[..., 4], cfg).tolist() == [2, 2, 4]
+    # (IoU - 0.3) / 0.4 clipped: 1, 0.5, and 0 for the third (IoU at most 0.4 with its degenerate tail)
+    quality = losses.decoded_quality(seq, uv, count, cfg)
+    assert quality.tolist() == pytest.approx([1.0, 0.5, 0.0], abs=1e-6)
+    model = ATRR(tiny_config(score_target="polygon_iou"))
+    assert model.cfg.score_target == "polygon_iou"
+    with pytest.raises(ValueError, match="score_target"):
+        ATRR(tiny_config(score_target="box"))
