@@ -35,6 +35,10 @@ class ModelConfig:
     # stride 16 (weights of a stride-16 model carry over) while anchors and RoI bins are twice as dense:
     # lines under 12 px at long side 640 fall between stride-16 anchor rows (doc/accuracy.md, session 6).
     feature_stride: Optional[int] = None
+    # Feature stride 8 only: adds a 1x1 conv of stage 4's output (same grid) to stage 5's, so the RPN and
+    # RoIAlign also see the finer features small text needs (a one-level feature-pyramid fusion; Conv + Add
+    # in the graph). Zero-initialised: a checkpoint without it starts from the same function.
+    stage4_skip: Optional[bool] = None
     # --- Text-RPN (anchors measured on MSRA-TD500 train at long sides 640..960: training/atrr/anchors.py;
     # an anchor of the same centre reaches IoU >= 0.5 with 94 % of the care boxes, see doc/architecture.md) ---
     anchor_sizes: List[float] = field(default_factory=lambda: [16.0, 32.0, 64.0, 128.0, 256.0, 512.0])

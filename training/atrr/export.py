@@ -24,7 +24,8 @@ from .ops import CONTRACT_VERSION, DOMAIN
 
 OPSET = 11
 # The only standard ops the graph may contain: each is imported by OpenCV 4.6 (checked by check_ops).
-ALLOWED_STANDARD_OPS = {"Conv", "Relu", "MaxPool", "Sigmoid", "Flatten", "Gemm"}
+ALLOWED_STANDARD_OPS = {"Conv", "Relu", "MaxPool", "Sigmoid", "Flatten", "Gemm",
+                        "Add"}  # Add: two maps of one shape (stage4_skip), no broadcast
 CUSTOM_OPS = {"SEBlock", "RoIAlign", "TextProposal", "PointPairDecoder"}
 
 

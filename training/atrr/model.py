@@ -91,11 +91,18 @@ class ATRR(nn.Module):
             raise ValueError("score_target must be null or \"polygon_iou\", got %r" % (cfg.score_target,))
         if cfg.stride not in (8, 16):
             raise ValueError("feature_stride must be 8 or 16, got %r" % (cfg.feature_stride,))
+        if cfg.stage4_skip and cfg.stride != 8:
+            raise ValueError("stage4_skip needs feature_stride 8 (stage 4 and 5 outputs on one grid)")
         self.preprocess = Preprocess(cfg.mean, cfg.std)
         self.backbone = SEVGG16(cfg)
         c5 = self.backbone.out_channels
         rpn_ch = cfg.rpn_channels or c5
         a = cfg.num_anchors
+        self.skip4 = None
+        if cfg.stage4_skip:
+            self.skip4 = nn.Conv2d(cfg.stage_channels(3, VGG16_STAGES[3][-1]), c5, 1)
+            nn.init.zeros_(self.skip4.weight)
+            nn.init.zeros_(self.skip4.bias)
         rpn_dil = 2 if cfg.stride == 8 else 1  # same reach in pixels as at stride 16
         self.rpn_conv = nn.Conv2d(c5, rpn_ch, 3, padding=rpn_dil, dilation=rpn_dil)
         self.rpn_cls = nn.Conv2d(rpn_ch, a, 1)
@@ -120,8 +127,18 @@ class ATRR(nn.Module):
         nn.init.constant_(self.rpn_cls.bias, -4.6)
 
     # ----- shared pieces -------------------------------------------------------------------------
+    def features(self, image):
+        x = self.preprocess(image)
+        if self.skip4 is None:
+            return self.backbone(x)  # (cpu_speed may wrap backbone.forward; the skip path runs unwrapped)
+        for i, stage in enumerate(self.backbone.stages):
+            x = stage(x)
+            if i == 3:
+                stage4 = x
+        return x + self.skip4(stage4)
+
     def rpn(self, image):
-        feat = self.backbone(self.preprocess(image))
+        feat = self.features(image)
         r = F.relu(self.rpn_conv(feat))
         return feat, self.rpn_cls(r), self.rpn_reg(r)
 

@@ -62,6 +62,15 @@ def test_feature_stride_8_keeps_the_weights_and_halves_the_stride():
     assert torch.allclose(torch.nn.functional.max_pool2d(x, 2, 2), y)
     with pytest.raises(ValueError, match="feature_stride"):
         ATRR(ModelConfig(width_mult=0.125, feature_stride=4))
+    # The stage-4 skip starts at zero: a stride-8 checkpoint without it keeps its function.
+    skip = ATRR(ModelConfig(width_mult=0.125, batch_norm=False, feature_stride=8, stage4_skip=True)).eval()
+    skip.load_state_dict(m8.state_dict(), strict=False)
+    with torch.no_grad():
+        assert torch.equal(skip.rpn(image)[1], cls8)
+        skip.skip4.bias.fill_(1.0)  # and it does feed the RPN once trained
+        assert not torch.equal(skip.rpn(image)[1], cls8)
+    with pytest.raises(ValueError, match="stage4_skip"):
+        ATRR(ModelConfig(width_mult=0.125, stage4_skip=True))
 
 
 def test_preprocess_is_mean_std_in_bgr():
