@@ -79,6 +79,12 @@ class ModelConfig:
     # --- inference defaults ---
     default_input: List[int] = field(default_factory=lambda: [960, 960])
     score_threshold: float = 0.5
+    # Added to the text logit of the inference graph (folded into the text classifier's bias at export; not
+    # used in training): calibrates a model's text score to the detector's one default threshold, 0.7.
+    # logit(0.7) - logit(t) makes score 0.7 of the graph what t was for the trained weights (a model trained with
+    # score_target polygon_iou scores lower: its best t on validation is below 0.7). Monotonic: the ranking and
+    # the polygon NMS are unchanged.
+    text_logit_shift: Optional[float] = None
     polygon_nms_threshold: float = 0.3  # the trainer's validation only; the C++ detector defaults to 0.1 since 2026-11-29 (doc/accuracy.md)
 
     def scaled(self, channels: int, minimum: int = 8, mult: Optional[float] = None) -> int:

@@ -142,9 +142,11 @@ class ATRR(nn.Module):
         r = F.relu(self.rpn_conv(feat))
         return feat, self.rpn_cls(r), self.rpn_reg(r)
 
-    def head(self, pooled):
+    def head(self, pooled, text_logit_shift=None):
         x = F.relu(self.fc1(torch.flatten(pooled, 1)))
         x = F.relu(self.fc2(x))
+        if text_logit_shift:  # in the bias, so that the exporter folds it into one constant (no broadcast Add)
+            return x, F.linear(x, self.text_cls.weight, self.text_cls.bias + text_logit_shift), self.box_reg(x)
         return x, self.text_cls(x), self.box_reg(x)
 
     def decoder_weights(self):
@@ -165,7 +167,7 @@ class ATRR(nn.Module):
                 cfg.min_size)
             pooled = ops.RoIAlignFunction.apply(feat, rois, cfg.roi_height, cfg.roi_width, 1.0 / cfg.stride,
                                                 cfg.sampling_ratio)
-            x, text_logits, box_deltas = self.head(pooled)
+            x, text_logits, box_deltas = self.head(pooled, cfg.text_logit_shift)
             text_scores = torch.sigmoid(text_logits)
             pairs, num_pairs = ops.PointPairDecoderFunction.apply(
                 x, text_scores, rois, *self.decoder_weights(), cfg.max_steps, cfg.min_steps,

@@ -235,3 +235,20 @@ def test_polygon_iou_score_target_follows_the_decoded_polygon():
     assert model.cfg.score_target == "polygon_iou"
     with pytest.raises(ValueError, match="score_target"):
         ATRR(tiny_config(score_target="box"))
+
+
+def test_text_logit_shift_moves_every_text_score_by_the_same_logit():
+    torch.manual_seed(4)
+    plain = ATRR(tiny_config()).eval()
+    shifted = ATRR(tiny_config(text_logit_shift=1.25)).eval()
+    shifted.load_state_dict(plain.state_dict())
+    image = torch.rand(1, 3, 64, 96) * 255
+    with torch.no_grad():
+        rois, _, s0 = plain(image)[:3]
+        _, _, s1 = shifted(image)[:3]
+    valid = rois[:, 0] >= 0
+    logit = lambda p: torch.log(p) - torch.log1p(-p)  # noqa: E731
+    assert torch.allclose(logit(s1[valid]) - logit(s0[valid]), torch.full_like(s0[valid], 1.25), atol=1e-4)
+    # training ignores it: the losses are those of the unshifted model
+    pooled = torch.rand(1, plain.fc1.in_features // (7 * 14), 7, 14)
+    assert shifted.head(pooled)[1].item() == plain.head(pooled)[1].item()
