@@ -252,3 +252,19 @@ def test_text_logit_shift_moves_every_text_score_by_the_same_logit():
     # training ignores it: the losses are those of the unshifted model
     pooled = torch.rand(1, plain.fc1.in_features // (7 * 14), 7, 14)
     assert shifted.head(pooled)[1].item() == plain.head(pooled)[1].item()
+
+
+def test_convert_keeps_parameters_adds_the_skip_and_calibrates():
+    from training.atrr.convert import convert
+    base = ATRR(tiny_config(feature_stride=8))
+    state = {"model": base.state_dict(), "config": base.cfg.to_dict()}
+    out, fresh = convert(state, {"stage4_skip": True}, score_at=0.4)
+    assert sorted(fresh) == ["skip4.bias", "skip4.weight"]
+    assert out["config"]["stage4_skip"] is True
+    # logit(0.7) - logit(0.4), worked by hand: 0.847298 + 0.405465
+    assert out["config"]["text_logit_shift"] == pytest.approx(1.252763, abs=1e-6)
+    assert torch.equal(out["model"]["fc1.weight"], state["model"]["fc1.weight"])
+    with pytest.raises(ValueError, match="drops parameters"):
+        convert(out, {"stage4_skip": None})
+    with pytest.raises(ValueError, match="score_at"):
+        convert(state, {}, score_at=1.0)

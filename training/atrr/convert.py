@@ -1,0 +1,69 @@
+# This file is part of OpenCV project.
+# It is subject to the license terms in the LICENSE file found in the top-level directory
+# of this distribution and at http://opencv.org/license.html.
+"""Change the config keys of a checkpoint that keep its parameters, and calibrate its text score.
+
+    python3 -m training.atrr.convert --checkpoint lines.pt --out lines_s8.pt --set feature_stride=8
+    python3 -m training.atrr.convert --checkpoint a.pt --out a_skip.pt --set stage4_skip=true
+    python3 -m training.atrr.convert --checkpoint c.pt --out shipped.pt --score_at 0.4
+
+--set: keys whose parameters are unchanged (feature_stride, score_target) or new and zero-initialised
+(stage4_skip); parameters the new config adds keep the model's initialisation, and a parameter the old
+checkpoint has but the new model lacks is an error. --score_at T: sets text_logit_shift = logit(0.7) - logit(T),
+so that the detector's default threshold 0.7 keeps what T kept for these weights (doc/architecture.md).
+Writes {"model", "config"} only (weights-only, as the committed checkpoints).
+"""
+import argparse
+import json
+import math
+import sys
+
+import torch
+
+from .config import ModelConfig
+from .model import ATRR
+
+DETECTOR_DEFAULT_SCORE = 0.7  # AdaptiveTextDetector::create's scoreThreshold
+
+
+def logit(p):
+    return math.log(p / (1.0 - p))
+
+
+def convert(state, overrides, score_at=None):
+    cfg_dict = dict(state["config"])
+    cfg_dict.update(overrides)
+    if score_at is not None:
+        if not 0.0 < score_at < 1.0:
+            raise ValueError("--score_at must lie in (0, 1), got %g" % score_at)
+        cfg_dict["text_logit_shift"] = logit(DETECTOR_DEFAULT_SCORE) - logit(score_at)
+    model = ATRR(ModelConfig.from_dict(cfg_dict))
+    result = model.load_state_dict(state["model"], strict=False)
+    if result.unexpected_keys:
+        raise ValueError("the new config drops parameters of the checkpoint: %s" % result.unexpected_keys)
+    return {"model": model.state_dict(), "config": model.cfg.to_dict()}, result.missing_keys
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--checkpoint", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="model config key (JSON value)")
+    ap.add_argument("--score_at", type=float, help="text score of these weights that 0.7 should mean")
+    args = ap.parse_args(argv)
+    overrides = {}
+    for item in args.set:
+        key, _, value = item.partition("=")
+        try:
+            overrides[key] = json.loads(value)
+        except ValueError:
+            overrides[key] = value
+    state = torch.load(args.checkpoint, map_location="cpu")
+    out, fresh = convert(state, overrides, args.score_at)
+    torch.save(out, args.out)
+    print("wrote %s%s" % (args.out, " (new parameters: %s)" % ", ".join(fresh) if fresh else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
