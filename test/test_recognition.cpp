@@ -134,7 +134,9 @@ BOOST_AUTO_TEST_CASE(samples_app_reads_the_arc_of_the_shipped_image, *utf::preco
         size_t scoreAt = 0;
         while (scoreAt < fields.size() && fields[scoreAt].find('.') == std::string::npos)
             ++scoreAt;
-        BOOST_REQUIRE_MESSAGE(scoreAt + 1 < fields.size(), "no text field in: " << line);
+        // The text may be empty (Tesseract reads nothing in a small piece): the line then ends with "score,".
+        BOOST_REQUIRE_MESSAGE(scoreAt < fields.size() && (scoreAt + 1 < fields.size() || line.back() == ','),
+                              "no text field in: " << line);
         BOOST_CHECK(cv::utils::fs::exists(cv::format("%s/curved_text_%d.png", out.c_str(), lines)));
         size_t textAt = 0;
         for (size_t j = 0; j <= scoreAt; ++j)
