@@ -182,7 +182,7 @@ def write_doc(path, plot_path, machine, images, loads):
             "into the tool and timed around the call; until 2026-11-26 it was `blobFromImage`, 60-190 ms on this "
             "VM, see `doc/opencv_observations.md` §6) + the graph's normalisation conv `preprocess`; the graph layers' times come from `Net::getPerfProfile` after each "
             "forward, summed per stage by layer name and type in graph order: *backbone* = layers of the "
-            "`/backbone/` scope (13 convs, ReLUs, 5 SEBlocks, 4 max-pools); *proposals* = `rpn_conv`, ReLU, "
+            "`/backbone/` scope (13 convs, ReLUs, 5 SEBlocks, 4 max-pools at feature stride 16 or 3 at stride 8, and the stage-4 skip if the model has one); *proposals* = `rpn_conv`, ReLU, "
             "`rpn_cls`, `rpn_reg`, sigmoid and `adaptivetext.TextProposal`; *RoI features* = "
             "`adaptivetext.RoIAlign`; *refine + decoder* = everything after RoIAlign (Flatten, fc1, fc2, "
             "text_cls, box_reg, sigmoid, `adaptivetext.PointPairDecoder`, and the Identity layers OpenCV adds "
