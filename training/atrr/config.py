@@ -100,6 +100,11 @@ class ModelConfig:
         return self.feature_stride or STRIDE
 
     @property
+    def stage5_dilation(self) -> int:
+        """Dilation of stage 5 and the RPN conv: 2 at feature stride 8 keeps their reach in pixels."""
+        return STRIDE // self.stride
+
+    @property
     def num_anchors(self) -> int:
         return len(self.anchor_sizes) * len(self.anchor_ratios)
 

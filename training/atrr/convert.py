@@ -14,7 +14,6 @@ so that the detector's default threshold 0.7 keeps what T kept for these weights
 Writes {"model", "config"} only (weights-only, as the committed checkpoints).
 """
 import argparse
-import json
 import math
 import sys
 
@@ -22,6 +21,7 @@ import torch
 
 from .config import ModelConfig
 from .model import ATRR
+from .train import apply_override
 
 DETECTOR_DEFAULT_SCORE = 0.7  # AdaptiveTextDetector::create's scoreThreshold
 
@@ -53,11 +53,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
     overrides = {}
     for item in args.set:
-        key, _, value = item.partition("=")
-        try:
-            overrides[key] = json.loads(value)
-        except ValueError:
-            overrides[key] = value
+        apply_override(overrides, item)  # the trainer's KEY=VALUE parsing
     state = torch.load(args.checkpoint, map_location="cpu")
     out, fresh = convert(state, overrides, args.score_at)
     torch.save(out, args.out)

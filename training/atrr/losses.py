@@ -10,7 +10,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from .data.pointpairs import pairs_to_polygon
 from .geometry import polygon_iou
+from .ops import stop_counts
 from .targets import POSITIVE, anchor_targets
 
 RPN_BETA = 1.0 / 9.0  # Faster R-CNN's smooth-L1 transition for the RPN deltas
@@ -66,21 +68,6 @@ def pair_losses(seq, uv, count, cfg):
     return {"pairs": cfg.pair_loss_weight * coords, "stop": cfg.stop_loss_weight * stop}
 
 
-def decoded_counts(stop_logits, cfg):
-    """(P, T) stop logits -> (P,) pairs the contract's decoder emits: the first step t with stop > threshold
-    and t + 1 >= min_steps, plus one; T when none stops (ops.decode_pairs)."""
-    steps = stop_logits.shape[1]
-    t = torch.arange(steps, device=stop_logits.device)[None, :]
-    stops = (torch.sigmoid(stop_logits) > cfg.stop_threshold) & (t + 1 >= cfg.min_steps)
-    stops[:, steps - 1] = True
-    return torch.where(stops, t, torch.full_like(t, steps)).min(dim=1)[0] + 1
-
-
-def _uv_polygon(pairs):
-    """(n, 4) pairs -> (2n, 2) polygon: top boundary, then the bottom one back (doc/model_format.md §2)."""
-    return np.concatenate([pairs[:, 0:2], pairs[::-1, 2:4]], axis=0)
-
-
 def decoded_quality(seq, uv, count, cfg, low=0.3, high=0.7):
     """Soft text-score targets of the positive RoIs from the polygon the decoder would emit for them.
 
@@ -90,11 +77,11 @@ def decoded_quality(seq, uv, count, cfg, low=0.3, high=0.7):
     polygons by how well they fit (the detector keeps the best of overlapping ones and drops poor outlines),
     not by how well the RoI box fits: session 6 found a tenth of the found lines lost to a low text score.
     """
-    n_pred = decoded_counts(seq[..., 4], cfg).tolist()
+    n_pred = stop_counts(seq[..., 4], cfg.min_steps, cfg.stop_threshold).tolist()  # as the decoder
     pred = seq[..., :4].detach().cpu().numpy().astype(np.float64)
     tgt = uv.detach().cpu().numpy().astype(np.float64)
     quality = []
     for k, (n, m) in enumerate(zip(n_pred, count.tolist())):
-        iou = polygon_iou(_uv_polygon(pred[k, :n]), _uv_polygon(tgt[k, :m])) if m >= 2 else 0.0
+        iou = polygon_iou(pairs_to_polygon(pred[k, :n]), pairs_to_polygon(tgt[k, :m])) if m >= 2 else 0.0
         quality.append(min(1.0, max(0.0, (iou - low) / (high - low))))
     return torch.tensor(quality, dtype=seq.dtype, device=seq.device)

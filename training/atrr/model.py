@@ -61,7 +61,7 @@ class SEVGG16(nn.Module):
             layers = []
             last = i == len(VGG16_STAGES) - 1
             # Feature stride 8: stage 5 runs on stage 4's unpooled map, dilated to keep its reach in pixels.
-            dil = 2 if last and cfg.stride == 8 else 1
+            dil = cfg.stage5_dilation if last else 1
             for w in widths:
                 out_ch = cfg.stage_channels(i, w)
                 conv = nn.Conv2d(in_ch, out_ch, 3, padding=dil, dilation=dil, bias=not cfg.batch_norm)
@@ -103,7 +103,7 @@ class ATRR(nn.Module):
             self.skip4 = nn.Conv2d(cfg.stage_channels(3, VGG16_STAGES[3][-1]), c5, 1)
             nn.init.zeros_(self.skip4.weight)
             nn.init.zeros_(self.skip4.bias)
-        rpn_dil = 2 if cfg.stride == 8 else 1  # same reach in pixels as at stride 16
+        rpn_dil = cfg.stage5_dilation
         self.rpn_conv = nn.Conv2d(c5, rpn_ch, 3, padding=rpn_dil, dilation=rpn_dil)
         self.rpn_cls = nn.Conv2d(rpn_ch, a, 1)
         self.rpn_reg = nn.Conv2d(rpn_ch, 4 * a, 1)

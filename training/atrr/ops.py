@@ -213,15 +213,23 @@ def relative_to_absolute(uv, rois):
                         x1 + uv[..., 2] * w, y1 + uv[..., 3] * h], dim=-1)
 
 
+def stop_counts(stop_logits, min_steps, stop_threshold):
+    """(K, T) stop logits -> (K,) pairs emitted: one more than the first step t with stop > threshold and
+    t + 1 >= min_steps; T when none stops."""
+    max_steps = stop_logits.shape[1]
+    steps = torch.arange(max_steps, device=stop_logits.device)
+    stops = (torch.sigmoid(stop_logits) > stop_threshold) & (steps[None, :] + 1 >= min_steps)
+    stops[:, max_steps - 1] = True
+    first_stop = torch.where(stops, steps[None, :], torch.full_like(stops, max_steps, dtype=steps.dtype))
+    return first_stop.min(dim=1)[0] + 1
+
+
 def decode_point_pairs(features, text_scores, rois, w_ih, w_hh, bias, w_out, b_out, max_steps, min_steps,
                        score_threshold, stop_threshold):
     """The contract's decoder: early stop per RoI, skipped RoIs (padding, low score) give zeros."""
     y = lstm_unrolled(features, w_ih, w_hh, bias, w_out, b_out, max_steps)
     steps = torch.arange(max_steps, device=features.device)
-    stops = (torch.sigmoid(y[..., 4]) > stop_threshold) & (steps[None, :] + 1 >= min_steps)
-    stops[:, max_steps - 1] = True
-    first_stop = torch.where(stops, steps[None, :], torch.full_like(stops, max_steps, dtype=steps.dtype))
-    count = first_stop.min(dim=1)[0] + 1
+    count = stop_counts(y[..., 4], min_steps, stop_threshold)
     active = (rois[:, 0] >= 0) & (text_scores[:, 0] >= score_threshold)
     count = torch.where(active, count, torch.zeros_like(count))
     emitted = (steps[None, :] < count[:, None]).to(features.dtype)

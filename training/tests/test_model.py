@@ -227,7 +227,7 @@ def test_polygon_iou_score_target_follows_the_decoded_polygon():
     seq[1, :2, :4] = torch.tensor([[0.0, 0.0, 0.0, 0.5], [1.0, 0.0, 1.0, 0.5]])  # top half: IoU 0.5
     seq[2, :2, :4] = torch.tensor([[0.0, 0.0, 0.0, 0.4], [1.0, 0.0, 1.0, 0.4]])  # IoU 0.4
     seq[2, 1, 4] = -10.0  # no stop: 4 pairs, the last two at (0,0,0,0): a degenerate tail
-    assert losses.decoded_counts(seq[..., 4], cfg).tolist() == [2, 2, 4]
+    assert ops.stop_counts(seq[..., 4], cfg.min_steps, cfg.stop_threshold).tolist() == [2, 2, 4]
     # (IoU - 0.3) / 0.4 clipped: 1, 0.5, and 0 for the third (IoU at most 0.4 with its degenerate tail)
     quality = losses.decoded_quality(seq, uv, count, cfg)
     assert quality.tolist() == pytest.approx([1.0, 0.5, 0.0], abs=1e-6)
