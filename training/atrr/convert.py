@@ -6,10 +6,13 @@
     python3 -m training.atrr.convert --checkpoint lines.pt --out lines_s8.pt --set feature_stride=8
     python3 -m training.atrr.convert --checkpoint a.pt --out a_skip.pt --set stage4_skip=true
     python3 -m training.atrr.convert --checkpoint c.pt --out shipped.pt --score_at 0.4
+    python3 -m training.atrr.convert --checkpoint c.pt --out tall.pt --set 'anchor_ratios=[1,2.5,5,0.5,0.25]'
 
 --set: keys whose parameters are unchanged (feature_stride, score_target) or new and zero-initialised
 (stage4_skip); parameters the new config adds keep the model's initialisation, and a parameter the old
-checkpoint has but the new model lacks is an error. --score_at T: sets text_logit_shift = logit(0.7) - logit(T),
+checkpoint has but the new model lacks is an error. anchor_ratios may only be extended at the end: anchor
+a = i_ratio * len(sizes) + i_size, so the old anchors keep their Text-RPN outputs (the leading rows of rpn_cls
+and rpn_reg) and the new ones start from the model's initialisation (a 1 % text prior). --score_at T: sets text_logit_shift = logit(0.7) - logit(T),
 so that the detector's default threshold 0.7 keeps what T kept for these weights (doc/architecture.md).
 Writes {"model", "config"} only (weights-only, as the committed checkpoints).
 """
@@ -30,6 +33,25 @@ def logit(p):
     return math.log(p / (1.0 - p))
 
 
+def _grow_anchor_rows(state, model):
+    """The checkpoint's weights, with the Text-RPN outputs padded by fresh rows for appended anchor ratios."""
+    old_cfg, new_cfg = state["config"], model.cfg
+    old_ratios = list(old_cfg.get("anchor_ratios", new_cfg.anchor_ratios))
+    if old_ratios == list(new_cfg.anchor_ratios):
+        return state["model"]
+    if list(new_cfg.anchor_ratios[:len(old_ratios)]) != old_ratios or \
+            list(old_cfg.get("anchor_sizes", new_cfg.anchor_sizes)) != list(new_cfg.anchor_sizes):
+        raise ValueError("anchor_ratios can only be extended at the end (%s -> %s), with the same anchor_sizes"
+                         % (old_ratios, list(new_cfg.anchor_ratios)))
+    weights = dict(state["model"])
+    fresh = model.state_dict()
+    for key in ("rpn_cls.weight", "rpn_cls.bias", "rpn_reg.weight", "rpn_reg.bias"):
+        grown = fresh[key].clone()
+        grown[:weights[key].shape[0]] = weights[key]
+        weights[key] = grown
+    return weights
+
+
 def convert(state, overrides, score_at=None):
     cfg_dict = dict(state["config"])
     cfg_dict.update(overrides)
@@ -38,7 +60,7 @@ def convert(state, overrides, score_at=None):
             raise ValueError("--score_at must lie in (0, 1), got %g" % score_at)
         cfg_dict["text_logit_shift"] = logit(DETECTOR_DEFAULT_SCORE) - logit(score_at)
     model = ATRR(ModelConfig.from_dict(cfg_dict))
-    result = model.load_state_dict(state["model"], strict=False)
+    result = model.load_state_dict(_grow_anchor_rows(state, model), strict=False)
     if result.unexpected_keys:
         raise ValueError("the new config drops parameters of the checkpoint: %s" % result.unexpected_keys)
     return {"model": model.state_dict(), "config": model.cfg.to_dict()}, result.missing_keys

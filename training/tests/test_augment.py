@@ -167,3 +167,43 @@ def test_split_train_val():
     assert [r.image_path for r in again_val] == [r.image_path for r in val]
     _, other_val = split_train_val(records, 0.2, seed=2)
     assert [r.image_path for r in other_val] != [r.image_path for r in val]
+
+
+def test_canonical_quad_starts_at_the_rightward_edge():
+    # a tall clockwise rectangle given from its top-right corner: the first edge points down
+    tall = np.float32([[10, 0], [10, 50], [0, 50], [0, 0]])
+    out = augment.canonical_quad(tall)
+    np.testing.assert_array_equal(out, np.float32([[0, 0], [10, 0], [10, 50], [0, 50]]))
+    # already canonical (first edge 30 degrees below the x axis) stays as it is
+    tilted = np.float32([[0, 0], [8.66, 5], [6.16, 9.33], [-2.5, 4.33]])
+    np.testing.assert_array_equal(augment.canonical_quad(tilted), tilted)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_quarter_turn_moves_quads_with_the_pixels_and_restarts_them(seed):
+    rng = np.random.default_rng(200 + seed)
+    h, w = 120, 200
+    image = np.zeros((h, w, 3), np.uint8)
+    quad = np.float32([[30, 40], [150, 40], [150, 70], [30, 70]])  # a horizontal line, TL first
+    image[40:70, 30:150] = 255
+    out, polys = augment.random_rotate90(image, [quad], rng)
+    assert out.shape[:2] == (w, h)
+    drawn = out[..., 0] > 127
+    expected = polygon_mask(out.shape, polys) > 0
+    assert np.logical_and(drawn, expected).sum() / np.logical_or(drawn, expected).sum() > 0.95
+    # now vertical; canonical order starts with the short top edge going right (MSRA-TD500's convention)
+    p = polys[0]
+    assert p[1, 0] - p[0, 0] == pytest.approx(30) and p[1, 1] == pytest.approx(p[0, 1])
+    assert p[0, 1] == pytest.approx(p[:, 1].min()) and p[0, 0] == pytest.approx(p[:, 0].min())
+
+
+def test_quarter_turn_off_by_default_keeps_the_samples_of_older_configs():
+    assert augment.Augmenter().rotate90_prob == 0.0
+    image, polygons = scene(np.random.default_rng(5))
+    curved = [np.vstack([p, p[:1] + 0.5]) for p in polygons]  # 5-point polygons: never turned
+    always = augment.Augmenter(rotate90_prob=1.0, rotate_prob=0, crop_prob=0, jitter_prob=0, blur_prob=0,
+                               scale_range=(1.0, 1.0))
+    out, _, _ = always(image, curved, [False] * len(curved), np.random.default_rng(1))
+    assert out.shape == image.shape
+    out, _, _ = always(image, polygons, [False] * len(polygons), np.random.default_rng(1))
+    assert out.shape[:2] == image.shape[1::-1]

@@ -268,3 +268,29 @@ def test_convert_keeps_parameters_adds_the_skip_and_calibrates():
         convert(out, {"stage4_skip": None})
     with pytest.raises(ValueError, match="score_at"):
         convert(state, {}, score_at=1.0)
+
+
+def test_convert_appends_anchor_ratios_keeping_the_old_anchors_outputs():
+    from training.atrr.convert import convert
+    base = ATRR(tiny_config())
+    state = {"model": base.state_dict(), "config": base.cfg.to_dict()}
+    old_ratios = list(base.cfg.anchor_ratios)
+    out, fresh = convert(state, {"anchor_ratios": old_ratios + [0.25]})
+    assert fresh == []
+    n_old = len(old_ratios) * len(base.cfg.anchor_sizes)
+    n_new = n_old + len(base.cfg.anchor_sizes)
+    assert out["model"]["rpn_cls.weight"].shape[0] == n_new and out["model"]["rpn_reg.weight"].shape[0] == 4 * n_new
+    assert torch.equal(out["model"]["rpn_cls.weight"][:n_old], state["model"]["rpn_cls.weight"])
+    assert torch.equal(out["model"]["rpn_reg.bias"][:4 * n_old], state["model"]["rpn_reg.bias"])
+    # the new anchors start at the model's 1 % text prior, logit(0.01) = -4.595 (worked by hand)
+    assert torch.allclose(out["model"]["rpn_cls.bias"][n_old:], torch.full((n_new - n_old,), -4.6))
+    # the old anchors' scores on an image are unchanged
+    grown = ATRR(ModelConfig.from_dict(out["config"]))
+    grown.load_state_dict(out["model"])
+    image = torch.rand(1, 3, 64, 96)
+    with torch.no_grad():
+        _, cls_old, reg_old = base.rpn(image)
+        _, cls_new, reg_new = grown.rpn(image)
+    assert torch.equal(cls_new[:, :n_old], cls_old) and torch.equal(reg_new[:, :4 * n_old], reg_old)
+    with pytest.raises(ValueError, match="extended at the end"):
+        convert(state, {"anchor_ratios": [0.25] + old_ratios})
