@@ -15,6 +15,7 @@ import torch.nn.functional as F
 
 from . import losses, ops, targets
 from .config import STRIDE, ModelConfig
+from .data.pointpairs import pairs_to_polygon  # noqa: F401 (also imported from here by tools and tests)
 
 VGG16_STAGES = ((64, 64), (128, 128), (256, 256, 256), (512, 512, 512), (512, 512, 512))
 OUTPUT_NAMES = ("rois", "rpn_scores", "text_scores", "box_deltas", "pairs", "num_pairs")
@@ -243,13 +244,6 @@ def network_input_size(w, h, input_size):
         scale = float(input_size) / max(w, h)
         net_w, net_h = w * scale, h * scale
     return (max(STRIDE, int(round(net_w / STRIDE)) * STRIDE), max(STRIDE, int(round(net_h / STRIDE)) * STRIDE))
-
-
-def pairs_to_polygon(pairs):
-    """(n, 4) point pairs -> (2n, 2) polygon: the top boundary, then the bottom boundary back."""
-    top = pairs[:, 0:2]
-    bottom = pairs[::-1, 2:4]
-    return np.concatenate([top, bottom], axis=0)
 
 
 def postprocess(out, scale_xy, image_wh, score_threshold, nms_threshold):
