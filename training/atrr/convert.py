@@ -12,8 +12,9 @@
 (stage4_skip); parameters the new config adds keep the model's initialisation, and a parameter the old
 checkpoint has but the new model lacks is an error. anchor_ratios may only be extended at the end: anchor
 a = i_ratio * len(sizes) + i_size, so the old anchors keep their Text-RPN outputs (the leading rows of rpn_cls
-and rpn_reg) and the new ones start from the model's initialisation (a 1 % text prior). --score_at T: sets text_logit_shift = logit(0.7) - logit(T),
-so that the detector's default threshold 0.7 keeps what T kept for these weights (doc/architecture.md).
+and rpn_reg) and the new ones start from the model's initialisation (a 1 % text prior).
+--score_at T: sets text_logit_shift = logit(0.7) - logit(T), so that the detector's default threshold 0.7 keeps
+what T kept for these weights (doc/architecture.md).
 Writes {"model", "config"} only (weights-only, as the committed checkpoints).
 """
 import argparse

@@ -15,7 +15,7 @@ import torch.nn.functional as F
 
 from . import losses, ops, targets
 from .config import STRIDE, ModelConfig
-from .data.pointpairs import pairs_to_polygon  # noqa: F401 (also imported from here by tools and tests)
+from .data.pointpairs import pairs_to_polygon
 
 VGG16_STAGES = ((64, 64), (128, 128), (256, 256, 256), (512, 512, 512), (512, 512, 512))
 OUTPUT_NAMES = ("rois", "rpn_scores", "text_scores", "box_deltas", "pairs", "num_pairs")

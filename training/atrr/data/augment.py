@@ -5,8 +5,8 @@
 matrix as the image, and every random choice comes from the numpy Generator passed in, so a seed reproduces
 a sample exactly.
 
-Steps (Augmenter): [quarter turn, off by default] -> random scale -> random rotation (canvas grown so nothing is cut off) -> crop that keeps
-text -> colour jitter -> blur. The crop never cuts a care instance: each one ends up wholly inside (kept)
+Steps (Augmenter): [quarter turn, off by default] -> random scale -> random rotation (canvas grown so nothing
+is cut off) -> crop that keeps text -> colour jitter -> blur. The crop never cuts a care instance: each one ends up wholly inside (kept)
 or wholly outside (dropped). Don't-care regions may be cut; the part inside is kept as an ignore region.
 """
 from dataclasses import dataclass
@@ -128,8 +128,8 @@ def canonical_quad(quad):
 
 
 def random_rotate90(image, polygons, rng):
-    """A quarter turn either way; the quads are restarted by canonical_quad (only called when every care
-    instance is a quad: a curved polygon has no such convention)."""
+    """A quarter turn either way; the quads are restarted by canonical_quad (only called when every polygon is
+    a quad: a curved polygon has no such convention)."""
     h, w = image.shape[:2]
     # continuous coordinates (pixel i spans [i, i + 1]), as random_scale's x * sx assumes
     if rng.random() < 0.5:  # clockwise: (x, y) -> (h - y, x)
