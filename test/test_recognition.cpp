@@ -3,10 +3,12 @@
 // of this distribution and at http://opencv.org/license.html.
 
 // Reading curved text: Tesseract (cv::text::OCRTesseract) on rectified strips versus bounding-box crops of
-// text bent on an arc, and the samples app's --ocr on data/samples/curved_text.jpg. The cases are skipped,
-// with the reason, only where OpenCV has no text module or Tesseract has no English data.
+// text bent on an arc; the shipped model's outlines against the true ones on 17 scenes of curved lines; the
+// samples app's --ocr on data/samples/curved_text.jpg. The cases are skipped, with the reason, only where
+// OpenCV has no text module or Tesseract has no English data.
 #include "arc_text.hpp"
 #include "test_utils.hpp"
+#include "../samples/text_reading.hpp"
 
 #include <opencv2/adaptivetext.hpp>
 #include <opencv2/core/utils/filesystem.hpp>
@@ -19,6 +21,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <numeric>
 #include <sstream>
 
 namespace {
@@ -50,6 +53,65 @@ std::string readLine(const cv::Mat& gray)
     return out;
 }
 #endif
+
+/** One ground-truth line of the uniform format: x1,y1,...,xn,yn,text. */
+struct TruthLine
+{
+    std::vector<cv::Point> polygon;
+    std::string text;
+};
+
+std::vector<TruthLine> readTruth(const std::string& path)
+{
+    std::ifstream f(path);
+    BOOST_REQUIRE_MESSAGE(f.good(), "cannot read " << path);
+    std::vector<TruthLine> lines;
+    for (std::string line; std::getline(f, line);)
+    {
+        std::vector<int> numbers;
+        size_t at = 0;
+        for (size_t comma; (comma = line.find(',', at)) != std::string::npos; at = comma + 1)
+        {
+            const std::string field = line.substr(at, comma - at);
+            char* end = nullptr;
+            const long v = std::strtol(field.c_str(), &end, 10);
+            if (field.empty() || *end != '\0')
+                break;
+            numbers.push_back((int)v);
+        }
+        BOOST_REQUIRE_MESSAGE(numbers.size() >= 8 && numbers.size() % 2 == 0, "bad line in " << path << ": " << line);
+        TruthLine t;
+        for (size_t i = 0; i < numbers.size(); i += 2)
+            t.polygon.push_back(cv::Point(numbers[i], numbers[i + 1]));
+        t.text = line.substr(at);
+        lines.push_back(t);
+    }
+    return lines;
+}
+
+/** Pixel IoU of two polygons (not necessarily convex) drawn in an image of `size`. */
+double maskIoU(const std::vector<cv::Point>& a, const std::vector<cv::Point>& b, cv::Size size)
+{
+    cv::Mat ma = cv::Mat::zeros(size, CV_8U), mb = cv::Mat::zeros(size, CV_8U);
+    cv::fillPoly(ma, std::vector<std::vector<cv::Point> >{ a }, cv::Scalar(1));
+    cv::fillPoly(mb, std::vector<std::vector<cv::Point> >{ b }, cv::Scalar(1));
+    const int both = cv::countNonZero(ma & mb), either = cv::countNonZero(ma | mb);
+    return either > 0 ? (double)both / either : 0.0;
+}
+
+bool isAscii(const std::string& s)
+{
+    return std::all_of(s.begin(), s.end(), [](char c) { return (unsigned char)c < 128; });
+}
+
+/** The model the reading test checks: the shipped default, or $ADAPTIVETEXT_TEST_READING_MODEL (to compare
+ *  candidates before shipping one). */
+std::string readingModel()
+{
+    const char* other = std::getenv("ADAPTIVETEXT_TEST_READING_MODEL");
+    return other && *other ? std::string(other)
+                           : std::string(ADAPTIVETEXT_SOURCE_DIR) + "/data/models/adaptivetext_default.onnx";
+}
 
 boost::test_tools::assertion_result haveTesseract(utf::test_unit_id)
 {
@@ -107,23 +169,89 @@ BOOST_AUTO_TEST_CASE(tesseract_reads_the_rectified_arc_not_the_crop, *utf::preco
 #endif
 }
 
+BOOST_AUTO_TEST_CASE(shipped_outlines_read_like_the_true_ones, *utf::precondition(haveTesseract))
+{
+#ifdef ADAPTIVETEXT_WITH_TEXT
+    // What a user reading curved text gets from the model: every curved English line (at least 3 point pairs)
+    // of 16 generated arc scenes (test/data/arc_scenes, tools/testdata/gen_arc_scenes.py, a seed no model was
+    // trained on) and the shipped sample, read by the samples app's reader (samples/text_reading.hpp) twice:
+    // from the true outline and from the detection that overlaps it most (pixel IoU >= 0.5; none counts as
+    // an empty reading). Lines that Tesseract misreads even from the true outline (character accuracy < 0.8)
+    // say nothing about the detector and are left out. On the rest, the detected outlines must keep at least
+    // 80% of the true outlines' mean character accuracy: a detector that finds every line but cuts the end
+    // glyph off each of them loses about one character in 15 (0.93), one that misses one line in five loses
+    // 0.2. The bound was fixed before any model was measured with it (doc/recognition.md); one image and one
+    // line, as before, decided between models of equal quality by Tesseract's luck.
+    const double keep = 0.8, legible = 0.8;
+    std::vector<std::string> scenes{ std::string(ADAPTIVETEXT_SOURCE_DIR) + "/data/samples/curved_text" };
+    for (int i = 0; i < 16; ++i)
+        scenes.push_back(dataPath(cv::format("arc_scenes/arc_%02d", i)));
+    const cv::Ptr<cv::AdaptiveTextDetector> detector = cv::AdaptiveTextDetector::create(readingModel());
+    const text_reading::StripReader reader(false, true, "eng");
+    std::vector<double> fromTruth, fromDetection;
+    int unreadable = 0;
+    for (const std::string& scene : scenes)
+    {
+        const cv::Mat image = cv::imread(scene + ".jpg");
+        BOOST_REQUIRE_MESSAGE(!image.empty(), "cannot read " << scene << ".jpg");
+        std::vector<std::vector<cv::Point> > found;
+        detector->detect(image, found);
+        for (const TruthLine& t : readTruth(scene + ".txt"))
+        {
+            if (t.polygon.size() < 6 || t.text == "###" || !isAscii(t.text))
+                continue;
+            const double truthAccuracy = characterAccuracy(reader.run(image, { t.polygon }, "", "")[0], t.text);
+            if (truthAccuracy < legible)
+            {
+                ++unreadable;
+                continue;
+            }
+            double best = 0;
+            size_t bestAt = found.size();
+            for (size_t k = 0; k < found.size(); ++k)
+            {
+                const double iou = maskIoU(found[k], t.polygon, image.size());
+                if (iou > best)
+                    best = iou, bestAt = k;
+            }
+            const std::string read = best >= 0.5 ? reader.run(image, { found[bestAt] }, "", "")[0] : std::string();
+            fromTruth.push_back(truthAccuracy);
+            fromDetection.push_back(characterAccuracy(read, t.text));
+            BOOST_TEST_MESSAGE(cv::format("%-32s IoU %.2f  true outline %.2f  detected %.2f \"%s\"", t.text.c_str(),
+                                          best, truthAccuracy, fromDetection.back(), normaliseText(read).c_str()));
+        }
+    }
+    const double meanTruth = std::accumulate(fromTruth.begin(), fromTruth.end(), 0.0) / std::max<size_t>(1, fromTruth.size());
+    const double meanDetected =
+        std::accumulate(fromDetection.begin(), fromDetection.end(), 0.0) / std::max<size_t>(1, fromDetection.size());
+    BOOST_TEST_MESSAGE(fromTruth.size() << " legible curved lines (" << unreadable << " misread from the true outline): "
+                                        << "mean character accuracy " << meanTruth << " from the true outlines, "
+                                        << meanDetected << " from the detected ones");
+    // Enough lines for a mean: the generator puts about 3.5 curved lines in a scene, Tesseract reads about
+    // half of them well (doc/recognition.md).
+    BOOST_REQUIRE_GE(fromTruth.size(), 20u);
+    BOOST_CHECK_GE(meanDetected, keep * meanTruth);
+#endif
+}
+
 BOOST_AUTO_TEST_CASE(samples_app_reads_the_arc_of_the_shipped_image, *utf::precondition(haveTesseractAndApp))
 {
 #ifdef ADAPTIVETEXT_SAMPLE_APP
-    // data/samples/curved_text.txt (the generator's ground truth) has the arc "high coffee digital". The app
-    // finds it with the shipped model, rectifies it and Tesseract reads it; the first glyph sits at the
-    // polygon's cut end, so the words checked are the two that lie wholly inside it.
+    // The app's --rectify --ocr on data/samples/curved_text.jpg: one line of NAME.txt and one strip per
+    // detection; the arc "high coffee digital" (the generator's ground truth, data/samples/curved_text.txt) is
+    // found as a curved polygon, and its text is what the app's reader makes of that polygon. How well the
+    // model's outlines read is measured over many lines by shipped_outlines_read_like_the_true_ones.
     const std::string out = cv::tempfile("ocr");
     const std::string source = ADAPTIVETEXT_SOURCE_DIR;
     const std::string command = std::string("\"") + ADAPTIVETEXT_SAMPLE_APP + "\" --input=\"" + source +
-                                "/data/samples/curved_text.jpg\" --model=\"" + source +
-                                "/data/models/adaptivetext_default.onnx\" --output=\"" + out + "\" --rectify --ocr";
+                                "/data/samples/curved_text.jpg\" --model=\"" + readingModel() + "\" --output=\"" +
+                                out + "\" --rectify --ocr";
     BOOST_REQUIRE_EQUAL(std::system(command.c_str()), 0);
     std::ifstream txt(out + "/curved_text.txt");
     BOOST_REQUIRE(txt.good());
     std::string line, arcText;
+    std::vector<cv::Point> arc;
     int lines = 0;
-    size_t mostPoints = 0;
     while (std::getline(txt, line))
     {
         // x1,y1,...,xn,yn,score,text: the arc is the detection with the most vertices.
@@ -137,28 +265,35 @@ BOOST_AUTO_TEST_CASE(samples_app_reads_the_arc_of_the_shipped_image, *utf::preco
         // The text may be empty (Tesseract reads nothing in a small piece): the line then ends with "score,".
         BOOST_REQUIRE_MESSAGE(scoreAt < fields.size() && (scoreAt + 1 < fields.size() || line.back() == ','),
                               "no text field in: " << line);
+        BOOST_REQUIRE_MESSAGE(scoreAt >= 8 && scoreAt % 2 == 0, "odd coordinate count in: " << line);
         BOOST_CHECK(cv::utils::fs::exists(cv::format("%s/curved_text_%d.png", out.c_str(), lines)));
         size_t textAt = 0;
         for (size_t j = 0; j <= scoreAt; ++j)
             textAt += fields[j].size() + 1;
         const std::string text = line.substr(textAt);
         BOOST_TEST_MESSAGE("detection " << lines << " (" << scoreAt / 2 << " points): " << text);
-        if (scoreAt / 2 > mostPoints)
+        if (scoreAt / 2 > arc.size())
         {
-            mostPoints = scoreAt / 2;
-            arcText = normaliseText(text);
+            arc.clear();
+            for (size_t j = 0; j < scoreAt; j += 2)
+                arc.push_back(cv::Point(std::stoi(fields[j]), std::stoi(fields[j + 1])));
+            arcText = text;
         }
         ++lines;
     }
-    BOOST_REQUIRE_GT(mostPoints, 4u);
-    // The ground truth of the arc (data/samples/curved_text.txt) is "high coffee digital". The detected polygon
-    // hugs the ink, so a glyph at either end or a descender may be cut: the words are checked as a character
-    // accuracy of at least 0.8 (3 wrong characters of 19; a crop of the arc's bounding box reads under 0.25 on
-    // the synthetic arcs above), plus the middle word exactly.
-    const double accuracy = characterAccuracy(arcText, "high coffee digital");
-    BOOST_TEST_MESSAGE("arc read as \"" << arcText << "\", character accuracy " << accuracy);
-    BOOST_CHECK_GE(accuracy, 0.8);
-    CHECK_HAS(arcText, "coffee");
+    BOOST_REQUIRE_GT(arc.size(), 4u);
+    const cv::Mat image = cv::imread(source + "/data/samples/curved_text.jpg");
+    std::vector<cv::Point> truth;
+    for (const TruthLine& t : readTruth(source + "/data/samples/curved_text.txt"))
+        if (t.text == "high coffee digital")
+            truth = t.polygon;
+    BOOST_REQUIRE(!truth.empty());
+    const double iou = maskIoU(arc, truth, image.size());
+    BOOST_TEST_MESSAGE("arc: " << arc.size() << " points, IoU " << iou << " with the true outline, read as \""
+                               << arcText << "\"");
+    BOOST_CHECK_GE(iou, 0.7);
+    const text_reading::StripReader reader(false, true, "eng");
+    BOOST_CHECK_EQUAL(arcText, reader.run(image, { arc }, "", "")[0]);
     cv::utils::fs::remove_all(out);
 #endif
 }
