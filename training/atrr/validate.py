@@ -23,6 +23,7 @@ from .geometry import polygon_areas, polygon_iou
 _raster_areas = geometry.raster_areas  # the rasterised fallback, which training/tests checks directly
 
 EVALUATOR_NAME = "adaptive_text_eval"
+SOURCE_DIR = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 _warned_missing = []
 DONT_CARE = "###"
 
@@ -53,7 +54,9 @@ def write_lines(path, lines):
 
 
 def find_evaluator(explicit=None):
-    """Path of the C++ evaluator: `explicit` (config), $ADAPTIVETEXT_BUILD_DIR/apps/..., then PATH."""
+    """Path of the C++ evaluator: `explicit` (config), $ADAPTIVETEXT_BUILD_DIR/apps/..., PATH, then the
+    README's build folder of this source tree (build/), so that a run started after the README's build scores
+    with the reference evaluator without further setup."""
     candidates = []
     if explicit:
         candidates.append(explicit)
@@ -63,6 +66,7 @@ def find_evaluator(explicit=None):
     on_path = shutil.which(EVALUATOR_NAME)
     if on_path:
         candidates.append(on_path)
+    candidates.append(os.path.join(SOURCE_DIR, "build", "apps", EVALUATOR_NAME, EVALUATOR_NAME))
     for path in candidates:
         if os.path.isfile(path) and os.access(path, os.X_OK):
             return path
@@ -201,8 +205,8 @@ def validate(predict, items, gt_dir, pred_dir, protocol="icdar15", evaluator=Non
             log("the C++ evaluator failed (%s); using the minimal fallback matcher" % err)
     elif not _warned_missing:
         _warned_missing.append(True)  # once per process, not at every validation
-        log("%s not found (set ADAPTIVETEXT_BUILD_DIR to the CMake build folder or put it on "
-            "PATH); using the minimal fallback matcher of validate.py. The C++ evaluator is the "
+        log("%s not found (set ADAPTIVETEXT_BUILD_DIR to the CMake build folder, put it on PATH or "
+            "build into build/); using the minimal fallback matcher of validate.py. The C++ evaluator is the "
             "reference for reported numbers." % EVALUATOR_NAME)
     if result is None:
         result = fallback_evaluate(gt_dir, pred_dir)

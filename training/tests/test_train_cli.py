@@ -379,10 +379,24 @@ def test_cpp_evaluator_agrees_with_fallback(tmp_path):
     assert r["hmean"] == pytest.approx(0.4)
 
 
+def test_evaluator_found_in_the_source_trees_build_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("ADAPTIVETEXT_BUILD_DIR", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.setattr(validate, "SOURCE_DIR", str(tmp_path))
+    assert validate.find_evaluator() is None
+    exe = tmp_path / "build" / "apps" / "adaptive_text_eval" / "adaptive_text_eval"
+    exe.parent.mkdir(parents=True)
+    exe.write_text("#!/bin/sh\n")
+    exe.chmod(0o755)
+    assert validate.find_evaluator() == str(exe)
+    assert validate.find_evaluator(explicit="/nonexistent") == str(exe)
+
+
 def test_missing_evaluator_is_reported_and_fallback_used(tmp_path, monkeypatch):
     monkeypatch.setattr(validate, "_warned_missing", [])
     monkeypatch.delenv("ADAPTIVETEXT_BUILD_DIR", raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(validate, "SOURCE_DIR", str(tmp_path))  # no build/ there either
     image = np.zeros((20, 20, 3), np.uint8)
     cv2.imwrite(str(tmp_path / "a.png"), image)
     items = [{"name": "a", "image_path": str(tmp_path / "a.png"), "ignore": [False],
