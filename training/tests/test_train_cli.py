@@ -189,6 +189,7 @@ def read_rows(run_dir):
 def test_run_then_resume_continues_from_saved_step(workspace, monkeypatch):
     run_dir = str(workspace / "run_resume")
     cfg_path = write_config(workspace, "tiny.json", tiny_config(workspace))
+    monkeypatch.setattr(validate, "SOURCE_DIR", str(workspace))  # nor is there a build/ to fall back on
     text = run_inprocess(workspace, ["--config", cfg_path, "--out", run_dir, "--set", "train.steps=4"],
                          monkeypatch)
     assert "(fallback evaluator" in text  # the configured evaluator path does not exist
