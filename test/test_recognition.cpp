@@ -11,6 +11,7 @@
 #include "../samples/text_reading.hpp"
 
 #include <opencv2/adaptivetext.hpp>
+#include <opencv2/adaptivetext/evaluation.hpp>
 #include <opencv2/core/utils/filesystem.hpp>
 #include <opencv2/imgproc.hpp>
 #ifdef ADAPTIVETEXT_WITH_TEXT
@@ -54,49 +55,28 @@ std::string readLine(const cv::Mat& gray)
 }
 #endif
 
-/** One ground-truth line of the uniform format: x1,y1,...,xn,yn,text. */
-struct TruthLine
-{
-    std::vector<cv::Point> polygon;
-    std::string text;
-};
-
-std::vector<TruthLine> readTruth(const std::string& path)
+/** Ground truth of one image in the uniform format (the evaluator's parser). */
+cv::adaptivetext::ImageAnnotations readTruth(const std::string& path)
 {
     std::ifstream f(path);
     BOOST_REQUIRE_MESSAGE(f.good(), "cannot read " << path);
-    std::vector<TruthLine> lines;
-    for (std::string line; std::getline(f, line);)
-    {
-        std::vector<int> numbers;
-        size_t at = 0;
-        for (size_t comma; (comma = line.find(',', at)) != std::string::npos; at = comma + 1)
-        {
-            const std::string field = line.substr(at, comma - at);
-            char* end = nullptr;
-            const long v = std::strtol(field.c_str(), &end, 10);
-            if (field.empty() || *end != '\0')
-                break;
-            numbers.push_back((int)v);
-        }
-        BOOST_REQUIRE_MESSAGE(numbers.size() >= 8 && numbers.size() % 2 == 0, "bad line in " << path << ": " << line);
-        TruthLine t;
-        for (size_t i = 0; i < numbers.size(); i += 2)
-            t.polygon.push_back(cv::Point(numbers[i], numbers[i + 1]));
-        t.text = line.substr(at);
-        lines.push_back(t);
-    }
-    return lines;
+    std::stringstream text;
+    text << f.rdbuf();
+    return cv::adaptivetext::parseGroundTruth(text.str(), path);
 }
 
-/** Pixel IoU of two polygons (not necessarily convex) drawn in an image of `size`. */
-double maskIoU(const std::vector<cv::Point>& a, const std::vector<cv::Point>& b, cv::Size size)
+/** The detector's integer polygon as the evaluator's float one. */
+std::vector<cv::Point2f> toFloat(const std::vector<cv::Point>& p)
 {
-    cv::Mat ma = cv::Mat::zeros(size, CV_8U), mb = cv::Mat::zeros(size, CV_8U);
-    cv::fillPoly(ma, std::vector<std::vector<cv::Point> >{ a }, cv::Scalar(1));
-    cv::fillPoly(mb, std::vector<std::vector<cv::Point> >{ b }, cv::Scalar(1));
-    const int both = cv::countNonZero(ma & mb), either = cv::countNonZero(ma | mb);
-    return either > 0 ? (double)both / either : 0.0;
+    return std::vector<cv::Point2f>(p.begin(), p.end());
+}
+
+std::vector<cv::Point> toInt(const std::vector<cv::Point2f>& p)
+{
+    std::vector<cv::Point> out;
+    for (const cv::Point2f& q : p)
+        out.push_back(cv::Point(cvRound(q.x), cvRound(q.y)));
+    return out;
 }
 
 bool isAscii(const std::string& s)
@@ -175,7 +155,7 @@ BOOST_AUTO_TEST_CASE(shipped_outlines_read_like_the_true_ones, *utf::preconditio
     // What a user reading curved text gets from the model: every curved English line (at least 3 point pairs)
     // of 16 generated arc scenes (test/data/arc_scenes, tools/testdata/gen_arc_scenes.py, a seed no model was
     // trained on) and the shipped sample, read by the samples app's reader (samples/text_reading.hpp) twice:
-    // from the true outline and from the detection that overlaps it most (pixel IoU >= 0.5; none counts as
+    // from the true outline and from the detection that overlaps it most (polygon IoU >= 0.5; none counts as
     // an empty reading). Lines that Tesseract misreads even from the true outline (character accuracy < 0.8)
     // say nothing about the detector and are left out. On the rest, the detected outlines must keep at least
     // 80% of the true outlines' mean character accuracy: a detector that finds every line but cuts the end
@@ -196,11 +176,12 @@ BOOST_AUTO_TEST_CASE(shipped_outlines_read_like_the_true_ones, *utf::preconditio
         BOOST_REQUIRE_MESSAGE(!image.empty(), "cannot read " << scene << ".jpg");
         std::vector<std::vector<cv::Point> > found;
         detector->detect(image, found);
-        for (const TruthLine& t : readTruth(scene + ".txt"))
+        for (const cv::adaptivetext::TextAnnotation& t : readTruth(scene + ".txt").instances)
         {
-            if (t.polygon.size() < 6 || t.text == "###" || !isAscii(t.text))
+            if (t.polygon.size() < 6 || t.dontCare || !isAscii(t.transcription))
                 continue;
-            const double truthAccuracy = characterAccuracy(reader.run(image, { t.polygon }, "", "")[0], t.text);
+            const double truthAccuracy =
+                characterAccuracy(reader.run(image, { toInt(t.polygon) }, "", "")[0], t.transcription);
             if (truthAccuracy < legible)
             {
                 ++unreadable;
@@ -210,23 +191,25 @@ BOOST_AUTO_TEST_CASE(shipped_outlines_read_like_the_true_ones, *utf::preconditio
             size_t bestAt = found.size();
             for (size_t k = 0; k < found.size(); ++k)
             {
-                const double iou = maskIoU(found[k], t.polygon, image.size());
+                const double iou = cv::adaptivetext::polygonIoU(toFloat(found[k]), t.polygon);
                 if (iou > best)
                     best = iou, bestAt = k;
             }
             const std::string read = best >= 0.5 ? reader.run(image, { found[bestAt] }, "", "")[0] : std::string();
             fromTruth.push_back(truthAccuracy);
-            fromDetection.push_back(characterAccuracy(read, t.text));
-            BOOST_TEST_MESSAGE(cv::format("%-32s IoU %.2f  true outline %.2f  detected %.2f \"%s\"", t.text.c_str(),
-                                          best, truthAccuracy, fromDetection.back(), normaliseText(read).c_str()));
+            fromDetection.push_back(characterAccuracy(read, t.transcription));
+            BOOST_TEST_MESSAGE(cv::format("%-32s IoU %.2f  true outline %.2f  detected %.2f \"%s\"",
+                                          t.transcription.c_str(), best, truthAccuracy, fromDetection.back(),
+                                          normaliseText(read).c_str()));
         }
     }
-    const double meanTruth = std::accumulate(fromTruth.begin(), fromTruth.end(), 0.0) / std::max<size_t>(1, fromTruth.size());
-    const double meanDetected =
-        std::accumulate(fromDetection.begin(), fromDetection.end(), 0.0) / std::max<size_t>(1, fromDetection.size());
-    BOOST_TEST_MESSAGE(fromTruth.size() << " legible curved lines (" << unreadable << " misread from the true outline): "
-                                        << "mean character accuracy " << meanTruth << " from the true outlines, "
-                                        << meanDetected << " from the detected ones");
+    const auto mean = [](const std::vector<double>& v) {
+        return std::accumulate(v.begin(), v.end(), 0.0) / std::max<size_t>(1, v.size());
+    };
+    const double meanTruth = mean(fromTruth), meanDetected = mean(fromDetection);
+    BOOST_TEST_MESSAGE(fromTruth.size() << " legible curved lines (" << unreadable
+                                        << " misread from the true outline): mean character accuracy " << meanTruth
+                                        << " from the true outlines, " << meanDetected << " from the detected ones");
     // Enough lines for a mean: the generator puts about 3.5 curved lines in a scene, Tesseract reads about
     // half of them well (doc/recognition.md).
     BOOST_REQUIRE_GE(fromTruth.size(), 20u);
@@ -283,12 +266,12 @@ BOOST_AUTO_TEST_CASE(samples_app_reads_the_arc_of_the_shipped_image, *utf::preco
     }
     BOOST_REQUIRE_GT(arc.size(), 4u);
     const cv::Mat image = cv::imread(source + "/data/samples/curved_text.jpg");
-    std::vector<cv::Point> truth;
-    for (const TruthLine& t : readTruth(source + "/data/samples/curved_text.txt"))
-        if (t.text == "high coffee digital")
+    std::vector<cv::Point2f> truth;
+    for (const cv::adaptivetext::TextAnnotation& t : readTruth(source + "/data/samples/curved_text.txt").instances)
+        if (t.transcription == "high coffee digital")
             truth = t.polygon;
     BOOST_REQUIRE(!truth.empty());
-    const double iou = maskIoU(arc, truth, image.size());
+    const double iou = cv::adaptivetext::polygonIoU(toFloat(arc), truth);
     BOOST_TEST_MESSAGE("arc: " << arc.size() << " points, IoU " << iou << " with the true outline, read as \""
                                << arcText << "\"");
     BOOST_CHECK_GE(iou, 0.7);

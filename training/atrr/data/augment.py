@@ -6,8 +6,9 @@ matrix as the image, and every random choice comes from the numpy Generator pass
 a sample exactly.
 
 Steps (Augmenter): [quarter turn, off by default] -> random scale -> random rotation (canvas grown so nothing
-is cut off) -> crop that keeps text -> colour jitter -> blur. The crop never cuts a care instance: each one ends up wholly inside (kept)
-or wholly outside (dropped). Don't-care regions may be cut; the part inside is kept as an ignore region.
+is cut off) -> crop that keeps text -> colour jitter -> blur. The crop never cuts a care instance: each one ends
+up wholly inside (kept) or wholly outside (dropped). Don't-care regions may be cut; the part inside is kept as an
+ignore region.
 """
 from dataclasses import dataclass
 
