@@ -7,6 +7,7 @@
     python3 -m training.atrr.convert --checkpoint a.pt --out a_skip.pt --set stage4_skip=true
     python3 -m training.atrr.convert --checkpoint c.pt --out shipped.pt --score_at 0.4
     python3 -m training.atrr.convert --checkpoint c.pt --out tall.pt --set 'anchor_ratios=[1,2.5,5,0.5,0.25]'
+    python3 -m training.atrr.convert --checkpoint wide.pt --out wide_f16.pt --store float16
 
 --set: keys whose parameters are unchanged (feature_stride, score_target) or new and zero-initialised
 (stage4_skip); parameters the new config adds keep the model's initialisation, and a parameter the old
@@ -15,6 +16,10 @@ a = i_ratio * len(sizes) + i_size, so the old anchors keep their Text-RPN output
 and rpn_reg) and the new ones start from the model's initialisation (a 1 % text prior).
 --score_at T: sets text_logit_shift = logit(0.7) - logit(T), so that the detector's default threshold 0.7 keeps
 what T kept for these weights (doc/architecture.md).
+--store float16: floating-point tensors are written as float16, half the bytes, so that a wider model's committed
+checkpoint stays small; loading it into the (float32) model widens them back, so training and export read it as
+any other checkpoint. The rounding changes the weights: score and ship the float16 file itself, since the
+shipped ONNX must re-export byte for byte from what is committed.
 Writes {"model", "config"} only (weights-only, as the committed checkpoints).
 """
 import argparse
@@ -67,18 +72,29 @@ def convert(state, overrides, score_at=None):
     return {"model": model.state_dict(), "config": model.cfg.to_dict()}, result.missing_keys
 
 
+def store_as(weights, dtype_name):
+    """weights with every floating tensor cast to dtype_name ("float32" keeps them as they are)."""
+    dtype = {"float32": None, "float16": torch.float16}[dtype_name]
+    if dtype is None:
+        return weights
+    return {k: v.to(dtype) if v.is_floating_point() else v for k, v in weights.items()}
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--checkpoint", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="model config key (JSON value)")
     ap.add_argument("--score_at", type=float, help="text score of these weights that 0.7 should mean")
+    ap.add_argument("--store", choices=("float32", "float16"), default="float32",
+                    help="dtype of the written floating-point tensors")
     args = ap.parse_args(argv)
     overrides = {}
     for item in args.set:
         apply_override(overrides, item)  # the trainer's KEY=VALUE parsing
     state = torch.load(args.checkpoint, map_location="cpu")
     out, fresh = convert(state, overrides, args.score_at)
+    out["model"] = store_as(out["model"], args.store)
     torch.save(out, args.out)
     print("wrote %s%s" % (args.out, " (new parameters: %s)" % ", ".join(fresh) if fresh else ""))
     return 0

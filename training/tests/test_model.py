@@ -294,3 +294,25 @@ def test_convert_appends_anchor_ratios_keeping_the_old_anchors_outputs():
     assert torch.equal(cls_new[:, :n_old], cls_old) and torch.equal(reg_new[:, :4 * n_old], reg_old)
     with pytest.raises(ValueError, match="extended at the end"):
         convert(state, {"anchor_ratios": [0.25] + old_ratios})
+
+
+def test_convert_stores_float16_weights_that_load_back_into_the_float32_model(tmp_path):
+    from training.atrr.convert import main as convert_main
+    base = ATRR(tiny_config())
+    src, dst = tmp_path / "a.pt", tmp_path / "a_f16.pt"
+    torch.save({"model": base.state_dict(), "config": base.cfg.to_dict()}, src)
+    assert convert_main(["--checkpoint", str(src), "--out", str(dst), "--store", "float16"]) == 0
+    stored = torch.load(dst, map_location="cpu")["model"]
+    assert stored["fc1.weight"].dtype == torch.float16
+    # BatchNorm's step counter is an integer and stays one
+    counters = [k for k in stored if k.endswith("num_batches_tracked")]
+    assert counters and all(stored[k].dtype == torch.int64 for k in counters)
+    assert dst.stat().st_size < 0.6 * src.stat().st_size
+    loaded = ATRR(ModelConfig.from_dict(torch.load(dst, map_location="cpu")["config"]))
+    loaded.load_state_dict(stored)
+    w = loaded.state_dict()["fc1.weight"]
+    assert w.dtype == torch.float32
+    # the weights are the originals rounded to float16's 11-bit significand: relative change <= 2**-11
+    orig = base.state_dict()["fc1.weight"]
+    rel = ((w - orig).abs() / orig.abs().clamp_min(1e-30))[orig.abs() > 1e-4]
+    assert rel.max() <= 2.0 ** -11 and not torch.equal(w, orig)
