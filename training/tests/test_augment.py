@@ -207,3 +207,37 @@ def test_quarter_turn_off_by_default_keeps_the_samples_of_older_configs():
     assert out.shape == image.shape
     out, _, _ = always(image, polygons, [False] * len(polygons), np.random.default_rng(1))
     assert out.shape[:2] == image.shape[1::-1]
+
+
+def test_long_axis_quad_runs_the_first_edge_along_the_line_at_every_angle():
+    # MSRA-TD500 order of a line 62 degrees below the x axis (IMG_1692-like): first edge the short one
+    steep = np.float32([[436, 72], [488, 45], [763, 553], [712, 580]])
+    out = augment.long_axis_quad(steep)
+    # restarted at (488, 45): the long side going down-right to (763, 553) comes first
+    np.testing.assert_array_equal(out, np.float32([[488, 45], [763, 553], [712, 580], [436, 72]]))
+    # a horizontal line in TD500 order stays as it is
+    flat = np.float32([[0, 0], [100, 0], [100, 20], [0, 20]])
+    np.testing.assert_array_equal(augment.long_axis_quad(flat), flat)
+    # a vertical line reads downwards: first edge is a long side pointing down (clockwise: the right side)
+    tall = np.float32([[0, 0], [10, 0], [10, 80], [0, 80]])
+    np.testing.assert_array_equal(augment.long_axis_quad(tall), np.float32([[10, 0], [10, 80], [0, 80], [0, 0]]))
+    # a line rising at 60 degrees reads upwards-right: its first edge points up-right
+    rising = augment.long_axis_quad(np.float32([[0, 100], [10, 106], [70, 2], [60, -4]]))
+    first = rising[1] - rising[0]
+    assert first[0] > 0 and first[1] < 0 and np.linalg.norm(first) > 100
+    # the same quad given counter-clockwise gets the same result
+    np.testing.assert_array_equal(augment.long_axis_quad(steep[::-1].copy()), out)
+
+
+def test_long_axis_quads_off_by_default_and_applied_to_quads_only_when_on():
+    assert augment.Augmenter().long_axis_quads is False
+    image = np.zeros((100, 120, 3), np.uint8)
+    steep = np.float32([[40, 10], [52, 5], [82, 80], [70, 85]])
+    curved = np.float32([[5, 5], [30, 8], [55, 5], [55, 15], [30, 18], [5, 15]])
+    plain = dict(rotate_prob=0, crop_prob=0, jitter_prob=0, blur_prob=0, scale_range=(1.0, 1.0))
+    _, off, _ = augment.Augmenter(**plain)(image, [steep, curved], [False, False], np.random.default_rng(3))
+    _, on, _ = augment.Augmenter(long_axis_quads=True, **plain)(image, [steep, curved], [False, False],
+                                                                 np.random.default_rng(3))
+    np.testing.assert_allclose(off[0], steep)
+    np.testing.assert_allclose(on[0], np.float32([[52, 5], [82, 80], [70, 85], [40, 10]]))
+    np.testing.assert_allclose(on[1], curved)
