@@ -73,10 +73,10 @@ def convert(state, overrides, score_at=None):
 
 
 def store_as(weights, dtype_name):
-    """weights with every floating tensor cast to dtype_name ("float32" keeps them as they are)."""
-    dtype = {"float32": None, "float16": torch.float16}[dtype_name]
-    if dtype is None:
+    """weights with every floating tensor cast to dtype_name ("float32": as they are, the model's own dtype)."""
+    if dtype_name == "float32":
         return weights
+    dtype = getattr(torch, dtype_name)
     return {k: v.to(dtype) if v.is_floating_point() else v for k, v in weights.items()}
 
 
