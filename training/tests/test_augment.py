@@ -241,3 +241,21 @@ def test_long_axis_quads_off_by_default_and_applied_to_quads_only_when_on():
     np.testing.assert_allclose(off[0], steep)
     np.testing.assert_allclose(on[0], np.float32([[52, 5], [82, 80], [70, 85], [40, 10]]))
     np.testing.assert_allclose(on[1], curved)
+
+
+def test_long_axis_min_aspect_keeps_squat_quads_in_their_labelled_order():
+    assert augment.Augmenter().long_axis_min_aspect == 1.0
+    image = np.zeros((100, 120, 3), np.uint8)
+    # a single tall glyph (12 x 20 px, aspect 1.67) and a steep line (aspect about 6)
+    glyph = np.float32([[10, 10], [22, 10], [22, 30], [10, 30]])
+    steep = np.float32([[40, 10], [52, 5], [82, 80], [70, 85]])
+    assert abs(augment.quad_aspect(glyph) - 20.0 / 12.0) < 1e-5
+    plain = dict(rotate_prob=0, crop_prob=0, jitter_prob=0, blur_prob=0, scale_range=(1.0, 1.0))
+    _, every, _ = augment.Augmenter(long_axis_quads=True, **plain)(image, [glyph, steep], [False, False],
+                                                                    np.random.default_rng(3))
+    _, lines, _ = augment.Augmenter(long_axis_quads=True, long_axis_min_aspect=2.0, **plain)(
+        image, [glyph, steep], [False, False], np.random.default_rng(3))
+    # the glyph's right side comes first when every quad is restarted, its top edge when only lines are
+    np.testing.assert_allclose(every[0], np.float32([[22, 10], [22, 30], [10, 30], [10, 10]]))
+    np.testing.assert_allclose(lines[0], glyph)
+    np.testing.assert_allclose(lines[1], np.float32([[52, 5], [82, 80], [70, 85], [40, 10]]))
