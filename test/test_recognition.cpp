@@ -93,6 +93,27 @@ std::string readingModel()
                            : std::string(ADAPTIVETEXT_SOURCE_DIR) + "/data/models/adaptivetext_default.onnx";
 }
 
+/** The scenes the reading test reads: the shipped sample and test/data/arc_scenes, or every NAME.jpg with a
+ *  NAME.txt in $ADAPTIVETEXT_TEST_READING_SCENES (a validation set of the same generator with another seed, so
+ *  that candidates are chosen on scenes other than the test's: tools/testdata/gen_arc_scenes.py --seed). */
+std::vector<std::string> readingScenes()
+{
+    std::vector<std::string> scenes;
+    const char* folder = std::getenv("ADAPTIVETEXT_TEST_READING_SCENES");
+    if (folder && *folder)
+    {
+        std::vector<cv::String> images;
+        cv::glob(std::string(folder) + "/*.jpg", images, false);
+        for (const cv::String& image : images)
+            scenes.push_back(image.substr(0, image.size() - 4));
+        return scenes;
+    }
+    scenes.push_back(std::string(ADAPTIVETEXT_SOURCE_DIR) + "/data/samples/curved_text");
+    for (int i = 0; i < 16; ++i)
+        scenes.push_back(dataPath(cv::format("arc_scenes/arc_%02d", i)));
+    return scenes;
+}
+
 boost::test_tools::assertion_result haveTesseract(utf::test_unit_id)
 {
     boost::test_tools::assertion_result result(false);
@@ -163,9 +184,7 @@ BOOST_AUTO_TEST_CASE(shipped_outlines_read_like_the_true_ones, *utf::preconditio
     // 0.2. The bound was fixed before any model was measured with it (doc/recognition.md); one image and one
     // line, as before, decided between models of equal quality by Tesseract's luck.
     const double keep = 0.8, legible = 0.8;
-    std::vector<std::string> scenes{ std::string(ADAPTIVETEXT_SOURCE_DIR) + "/data/samples/curved_text" };
-    for (int i = 0; i < 16; ++i)
-        scenes.push_back(dataPath(cv::format("arc_scenes/arc_%02d", i)));
+    const std::vector<std::string> scenes = readingScenes();
     const cv::Ptr<cv::AdaptiveTextDetector> detector = cv::AdaptiveTextDetector::create(readingModel());
     const text_reading::StripReader reader(false, true, "eng");
     std::vector<double> fromTruth, fromDetection;

@@ -12,7 +12,11 @@ so no model has seen these images. Ground truth: the generator's point pairs and
 format (x1,y1,...,xn,yn,text); the test reads the lines whose outline needed at least 3 point pairs.
 
     /usr/bin/python3 tools/testdata/gen_arc_scenes.py    # needs the fonts of tools/install_deps.sh
+
+A validation set for choosing candidates, read by the same test with ADAPTIVETEXT_TEST_READING_SCENES=DIR
+(doc/recognition.md): --seed 3000 --scenes 32 --out DIR (never the test's seed).
 """
+import argparse
 import os
 import sys
 
@@ -29,19 +33,24 @@ JPEG_QUALITY = 90
 
 
 def main():
-    out = os.path.join(OUT_DIR, "arc_scenes")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--scenes", type=int, default=SCENES)
+    parser.add_argument("--out", default=os.path.join(OUT_DIR, "arc_scenes"))
+    args = parser.parse_args()
+    out = args.out
     os.makedirs(out, exist_ok=True)
     cfg = synth.SynthConfig(chinese_prob=0.0, arc_prob=1.0, wave_prob=0.0, perspective_prob=0.0,
                             word_instance_prob=0.0, tiny_text_prob=0.0, use_photos=False)
     curved = 0
-    for index in range(SCENES):
-        image, instances, _ = synth.render_sample(SEED, index, cfg)
+    for index in range(args.scenes):
+        image, instances, _ = synth.render_sample(args.seed, index, cfg)
         name = "arc_%02d" % index
         cv2.imwrite(os.path.join(out, name + ".jpg"), image, [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
         write_uniform_gt(os.path.join(out, name + ".txt"), [p for p, _, _ in instances],
                          [t for _, t, _ in instances])
         curved += sum(1 for p, _, ignore in instances if not ignore and len(p) >= 6)
-    print("%d scenes, %d curved lines in %s" % (SCENES, curved, out))
+    print("%d scenes, %d curved lines in %s" % (args.scenes, curved, out))
 
 
 if __name__ == "__main__":
