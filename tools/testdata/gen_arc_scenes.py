@@ -14,7 +14,7 @@ format (x1,y1,...,xn,yn,text); the test reads the lines whose outline needed at 
     /usr/bin/python3 tools/testdata/gen_arc_scenes.py    # needs the fonts of tools/install_deps.sh
 
 A validation set for choosing candidates, read by the same test with ADAPTIVETEXT_TEST_READING_SCENES=DIR
-(doc/recognition.md): --seed 3000 --scenes 32 --out DIR (never the test's seed).
+(doc/recognition.md): --seed 3000 --scenes 40 --out DIR (never the test's seed).
 """
 import argparse
 import os
