@@ -136,6 +136,12 @@ def canonical_quad(quad):
 _READING_DIRECTION = np.float32([np.cos(np.radians(20.0)), np.sin(np.radians(20.0))])
 
 
+def _opposite_side_sums(q):
+    """Lengths of sides 0 + 2 and sides 1 + 3 of a 4 x 2 quad."""
+    lengths = np.linalg.norm(np.roll(q, -1, axis=0) - q, axis=1)
+    return lengths[0] + lengths[2], lengths[1] + lengths[3]
+
+
 def long_axis_quad(quad):
     """A clockwise quad restarted at the start of one of its two longer sides, the one pointing most nearly along
     _READING_DIRECTION. canonical_quad (MSRA-TD500's order) makes the first edge the short one for every line
@@ -144,8 +150,8 @@ def long_axis_quad(quad):
     Here the pairs run across the long axis at every angle. The icdar15 protocol ignores point order."""
     q = orient_clockwise(np.asarray(quad, dtype=np.float32).reshape(4, 2)).astype(np.float32)
     edges = np.roll(q, -1, axis=0) - q
-    lengths = np.linalg.norm(edges, axis=1)
-    start = 0 if lengths[0] + lengths[2] >= lengths[1] + lengths[3] else 1
+    first_pair, second_pair = _opposite_side_sums(q)
+    start = 0 if first_pair >= second_pair else 1
     if edges[start + 2] @ _READING_DIRECTION > edges[start] @ _READING_DIRECTION:
         start += 2
     return np.roll(q, -start, axis=0)
@@ -153,10 +159,8 @@ def long_axis_quad(quad):
 
 def quad_aspect(quad):
     """The summed lengths of a quad's longer pair of opposite sides over its shorter pair."""
-    q = np.asarray(quad, dtype=np.float32).reshape(4, 2)
-    lengths = np.linalg.norm(np.roll(q, -1, axis=0) - q, axis=1)
-    pairs = sorted([lengths[0] + lengths[2], lengths[1] + lengths[3]])
-    return float(pairs[1] / max(pairs[0], 1e-6))
+    short, long = sorted(_opposite_side_sums(np.asarray(quad, dtype=np.float32).reshape(4, 2)))
+    return float(long / max(short, 1e-6))
 
 
 def random_rotate90(image, polygons, rng):
