@@ -111,14 +111,16 @@ cv::Size networkSize(const InputSpec& spec, const cv::Size& image)
 
 // Layer → stage, in the graph's topological order (the order of Net::getLayerNames; OpenCV 4.6 names a layer
 // "onnx_node!<ONNX node name>", and adds an Identity layer per graph output, named after the output, which
-// costs nothing): the normalisation conv named "preprocess" is preprocessing; layers of the "/backbone/" scope are the SE-VGG16 backbone; RoIAlign is
-// the RoI features; every layer after RoIAlign (Flatten, fc1, fc2, text_cls, box_reg, sigmoid,
-// PointPairDecoder) is refinement + decoder; the rest (rpn_conv, rpn_cls, rpn_reg, sigmoid, TextProposal)
-// lies between the backbone and RoIAlign, i.e. the Text-RPN proposals.
+// costs nothing): the normalisation conv named "preprocess" is preprocessing; every layer before the first
+// layer named rpn_* (rpn_conv) is the SE-VGG16 backbone (its own "/backbone/" scope, or, in a model with the stage-4
+// skip, "/stages.N/", "/skip4/" and the Add that joins them, since that forward runs the stages itself);
+// from rpn_conv on (rpn_cls, rpn_reg, sigmoid, TextProposal) the layers are the Text-RPN proposals; RoIAlign
+// is the RoI features; every layer after RoIAlign (Flatten, fc1, fc2, text_cls, box_reg, sigmoid,
+// PointPairDecoder) is refinement + decoder.
 std::vector<int> stageOfLayers(cv::dnn::Net& net)
 {
     std::vector<int> stages;
-    bool afterRoIAlign = false;
+    bool afterRoIAlign = false, reachedRpn = false;
     const std::string importerPrefix = "onnx_node!";
     for (const cv::String& layerName : net.getLayerNames())
     {
@@ -135,8 +137,12 @@ std::vector<int> stageOfLayers(cv::dnn::Net& net)
             stage = REFINE_DECODER;
         else if (name == "preprocess")
             stage = PREPROCESS;
-        else if (name.find("/backbone/") != std::string::npos)
-            stage = BACKBONE;
+        else
+        {
+            reachedRpn = reachedRpn || name.find("rpn_") != std::string::npos;
+            if (!reachedRpn)
+                stage = BACKBONE;
+        }
         stages.push_back(stage);
     }
     CV_CheckEQ((int)std::count(stages.begin(), stages.end(), (int)ROI_FEATURES), 1,
