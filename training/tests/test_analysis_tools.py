@@ -1,7 +1,7 @@
 # This file is part of OpenCV project.
 # It is subject to the license terms in the LICENSE file found in the top-level directory
 # of this distribution and at http://opencv.org/license.html.
-"""The geometry of tools/analysis/recall_stages.py on shapes worked by hand."""
+"""The geometry of tools/analysis/recall_stages.py and postprocess_headroom.py on shapes worked by hand."""
 import os
 import sys
 
@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tools", "analysis"))
+import postprocess_headroom as ph  # noqa: E402
 import recall_stages  # noqa: E402
 
 
@@ -33,3 +34,30 @@ def test_instance_groups():
     assert "vertical (box w/h < 0.8)" in recall_stages.instance_groups(vertical, 1.0, 6.0)
     square = np.array([[0, 0], [30, 0], [30, 30], [0, 30]], float)
     assert recall_stages.instance_groups(square, 1.0, 6.0) == ["all", "height >= 24 px"]
+
+
+def test_roc_auc_by_hand():
+    # positives 0.9, 0.4; negatives 0.5, 0.1: pairs (0.9>0.5) (0.9>0.1) (0.4<0.5) (0.4>0.1) -> 3 of 4
+    assert ph.roc_auc([0.9, 0.4, 0.5, 0.1], [1, 1, 0, 0]) == pytest.approx(0.75)
+    assert ph.roc_auc([0.5, 0.5], [1, 0]) == pytest.approx(0.5)  # a tie counts half
+    assert np.isnan(ph.roc_auc([0.5], [1]))
+
+
+def test_miss_kind_by_hand():
+    line = np.array([[0, 0], [100, 0], [100, 10], [0, 10]], float)
+    left = np.array([[0, 0], [60, 0], [60, 10], [0, 10]], float)  # IoU 0.6 with the line
+    assert ph.miss_kind(line, [(left, 0.9, 1.0)], 0.5) == "suppressed by NMS"
+    assert ph.miss_kind(line, [(left, 0.4, 1.0)], 0.5) == "score in [0.3, s)"
+    assert ph.miss_kind(line, [(left, 0.2, 1.0), (left, 0.1, 1.0)], 0.5) == "score < 0.3"
+    small = np.array([[0, 0], [40, 0], [40, 10], [0, 10]], float)  # IoU 0.4
+    assert ph.miss_kind(line, [(small, 0.9, 1.0)], 0.5) == "no polygon"
+
+
+def test_joinable_by_hand():
+    line = np.array([[0, 0], [100, 0], [100, 10], [0, 10]], float)
+    left = np.array([[0, 0], [45, 0], [45, 10], [0, 10]], float)
+    right = np.array([[55, 0], [100, 0], [100, 10], [55, 10]], float)
+    assert ph.joinable(line, [left, right])  # their rectangle is the line
+    assert not ph.joinable(line, [left])  # one piece is not a fragment pair
+    above = right + [0, 50]  # outside the line
+    assert not ph.joinable(line, [left, above])
