@@ -96,11 +96,7 @@ def roc_auc(scores, labels):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--checkpoint", required=True)
-    ap.add_argument("--gt", required=True, help="folder of NAME.txt ground truth (uniform format)")
-    ap.add_argument("--images", required=True)
-    ap.add_argument("--long_side", type=int, default=640)
-    ap.add_argument("--score", type=float, default=0.5, help="the detector's text-score threshold")
+    rs.add_split_arguments(ap, 0.5)
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     model = load_checkpoint(args.checkpoint).eval()

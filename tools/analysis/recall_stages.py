@@ -99,13 +99,18 @@ def instance_groups(g, net_scale, long_aspect):
     return groups
 
 
-def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def add_split_arguments(ap, score):
+    """The options every per-instance analysis of a checkpoint on a split takes (also postprocess_headroom.py)."""
     ap.add_argument("--checkpoint", required=True)
     ap.add_argument("--gt", required=True, help="folder of NAME.txt ground truth (uniform format)")
     ap.add_argument("--images", required=True)
     ap.add_argument("--long_side", type=int, default=640)
-    ap.add_argument("--score", type=float, default=0.7)
+    ap.add_argument("--score", type=float, default=score, help="the detector's text-score threshold")
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_split_arguments(ap, 0.7)
     ap.add_argument("--long_aspect", type=float, default=6.0, help="instances longer than this count as long")
     args = ap.parse_args(argv)
     import cv2
