@@ -30,29 +30,19 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 import recall_stages as rs  # noqa: E402
 from training.atrr.export import load_checkpoint  # noqa: E402
-from training.atrr.model import OUTPUT_NAMES, network_input_size, pairs_to_polygon, polygon_nms  # noqa: E402
+from training.atrr.model import polygon_nms, roi_polygon  # noqa: E402
 
 MISS_KINDS = ("suppressed by NMS", "score in [0.3, s)", "score < 0.3", "no polygon")
 
 
 def decode_all(model, image, long_side):
     """[(polygon in frame pixels (n, 2), text score, rpn score)] of every proposal with >= 2 point pairs."""
-    h0, w0 = image.shape[:2]
-    net_w, net_h = network_input_size(w0, h0, long_side)
-    scale = np.asarray((w0 / net_w, h0 / net_h), np.float32)
-    blob = cv2.resize(image, (net_w, net_h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
-    with torch.no_grad():
-        out = model(torch.from_numpy(blob.transpose(2, 0, 1)[None].copy()))
-    out = dict(zip(OUTPUT_NAMES, [o.numpy() for o in out]))
+    out, scale, frame_wh = rs.forward(model, image, long_side)
     found = []
     for k in range(len(out["rois"])):
-        n = int(round(out["num_pairs"][k, 0]))
-        if out["rois"][k, 0] < 0 or n < 2:
+        if out["rois"][k, 0] < 0 or out["num_pairs"][k, 0] < 2:
             continue
-        poly = pairs_to_polygon(out["pairs"][k, :n]) * scale
-        poly[:, 0] = poly[:, 0].clip(0, w0 - 1)
-        poly[:, 1] = poly[:, 1].clip(0, h0 - 1)
-        found.append((poly.astype(np.float64), float(out["text_scores"][k, 0]),
+        found.append((roi_polygon(out, k, scale, frame_wh).astype(np.float64), float(out["text_scores"][k, 0]),
                       float(np.asarray(out["rpn_scores"][k]).reshape(-1)[0])))
     return found
 

@@ -54,15 +54,21 @@ def bbox(points):
     return [p[:, 0].min(), p[:, 1].min(), p[:, 0].max(), p[:, 1].max()]
 
 
-def stage_hits(model, image, gts, long_side, score):
-    """{stage: [bool per gt]} for one image."""
+def forward(model, image, long_side):
+    """(graph outputs by name as numpy, (sx, sy) from network input to frame, (w, h) of the frame) of one image
+    run at the keep-aspect long side, as the detector runs it."""
     import cv2
     h0, w0 = image.shape[:2]
     net_w, net_h = network_input_size(w0, h0, long_side)
-    sx, sy = w0 / net_w, h0 / net_h
     blob = cv2.resize(image, (net_w, net_h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
     with torch.no_grad():
-        out = dict(zip(OUTPUT_NAMES, [o.numpy() for o in model(torch.from_numpy(blob.transpose(2, 0, 1)[None].copy()))]))
+        out = model(torch.from_numpy(blob.transpose(2, 0, 1)[None].copy()))
+    return dict(zip(OUTPUT_NAMES, [o.numpy() for o in out])), (w0 / net_w, h0 / net_h), (w0, h0)
+
+
+def stage_hits(model, image, gts, long_side, score):
+    """{stage: [bool per gt]} for one image."""
+    out, (sx, sy), (w0, h0) = forward(model, image, long_side)
     rois = [[r[1] * sx, r[2] * sy, r[3] * sx, r[4] * sy] for r in out["rois"] if r[0] >= 0]
     everything, scores = postprocess(out, (sx, sy), (w0, h0), 0.0, 1.01)  # no threshold, NMS off
     scored = [p for p, s in zip(everything, scores) if s >= score]

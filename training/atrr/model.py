@@ -246,16 +246,21 @@ def network_input_size(w, h, input_size):
     return (max(STRIDE, int(round(net_w / STRIDE)) * STRIDE), max(STRIDE, int(round(net_h / STRIDE)) * STRIDE))
 
 
+def roi_polygon(out, k, scale_xy, image_wh):
+    """RoI k's polygon (doc/model_format.md §5 step 2): its point pairs scaled to the frame and clipped."""
+    n = int(round(out["num_pairs"][k, 0]))
+    poly = pairs_to_polygon(out["pairs"][k, :n]) * np.asarray(scale_xy, np.float32)
+    poly[:, 0] = poly[:, 0].clip(0, image_wh[0] - 1)
+    poly[:, 1] = poly[:, 1].clip(0, image_wh[1] - 1)
+    return poly.astype(np.float32)
+
+
 def postprocess(out, scale_xy, image_wh, score_threshold, nms_threshold):
     """doc/model_format.md §5 on the graph outputs (numpy): filter, polygons, scale, clip, polygon NMS."""
     keep = (out["rois"][:, 0] >= 0) & (out["text_scores"][:, 0] >= score_threshold) & (out["num_pairs"][:, 0] >= 2)
     polys, scores = [], []
     for k in np.nonzero(keep)[0]:
-        n = int(round(out["num_pairs"][k, 0]))
-        poly = pairs_to_polygon(out["pairs"][k, :n]) * np.asarray(scale_xy, np.float32)
-        poly[:, 0] = poly[:, 0].clip(0, image_wh[0] - 1)
-        poly[:, 1] = poly[:, 1].clip(0, image_wh[1] - 1)
-        polys.append(poly.astype(np.float32))
+        polys.append(roi_polygon(out, k, scale_xy, image_wh))
         scores.append(float(out["text_scores"][k, 0]))
     order = polygon_nms(polys, scores, nms_threshold)
     return [polys[i] for i in order], [scores[i] for i in order]
