@@ -259,3 +259,40 @@ def test_long_axis_min_aspect_keeps_squat_quads_in_their_labelled_order():
     np.testing.assert_allclose(every[0], np.float32([[22, 10], [22, 30], [10, 30], [10, 10]]))
     np.testing.assert_allclose(lines[0], glyph)
     np.testing.assert_allclose(lines[1], np.float32([[52, 5], [82, 80], [70, 85], [40, 10]]))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_zoom_out_keeps_the_pixels_under_their_polygons_and_fills_with_the_mean(seed):
+    rng = np.random.default_rng(300 + seed)
+    image, polygons = scene(rng)
+    out, polys = augment.random_zoom_out(image, polygons, rng, max_factor=2.0)
+    h, w = image.shape[:2]
+    assert h <= out.shape[0] <= 2 * h and w <= out.shape[1] <= 2 * w
+    drawn = out[..., 0] > 127
+    expected = polygon_mask(out.shape, polys) > 0
+    assert np.logical_and(drawn, expected).sum() / np.logical_or(drawn, expected).sum() > 0.95
+    # outside the pasted image: the image's mean colour (worked from the drawn area's share of white)
+    shift = polys[0][0] - polygons[0][0]
+    x0, y0 = int(round(shift[0])), int(round(shift[1]))
+    assert np.array_equal(out[y0:y0 + h, x0:x0 + w], image)
+    fill = np.round(255.0 * (image[..., 0] > 127).mean())
+    border = np.ones(out.shape[:2], bool)
+    border[y0:y0 + h, x0:x0 + w] = False
+    if border.any():
+        assert np.all(out[border] == fill)
+
+
+def test_zoom_out_off_by_default_and_replaces_the_crop_when_drawn():
+    assert augment.Augmenter().zoom_out_prob == 0.0
+    image, polygons = scene(np.random.default_rng(7))
+    off = dict(rotate_prob=0, jitter_prob=0, blur_prob=0, scale_range=(1.0, 1.0))
+    zoom = augment.Augmenter(crop_prob=1.0, zoom_out_prob=1.0, zoom_out_max=1.5, **off)
+    out, polys, _ = zoom(image, polygons, [False] * len(polygons), np.random.default_rng(2))
+    assert out.shape[0] >= image.shape[0] and out.shape[1] >= image.shape[1]
+    assert len(polys) == len(polygons)
+    # the probability 0 path draws nothing extra: same samples as an augmenter that does not know the option
+    plain = augment.Augmenter(crop_prob=1.0, **off)
+    a = plain(image, polygons, [False] * len(polygons), np.random.default_rng(3))
+    b = augment.Augmenter(crop_prob=1.0, zoom_out_prob=0.0, **off)(image, polygons, [False] * len(polygons),
+                                                                    np.random.default_rng(3))
+    assert np.array_equal(a[0], b[0])

@@ -37,6 +37,23 @@ def random_scale(image, polygons, rng, scale_range=(0.5, 1.5)):
     return image, transform_polygons(polygons, [[sx, 0, 0], [0, sy, 0]])
 
 
+def random_zoom_out(image, polygons, rng, max_factor=2.0):
+    """The image at a random spot of a canvas up to `max_factor` times its sides, filled with its mean colour.
+
+    The sample is resized to the training size afterwards, so its text is seen up to that many times smaller:
+    the crop alone shows text at 0.8x-2x the scale the detector runs at, and small lines are most of what the
+    line model misses (doc/training.md, session 14)."""
+    k = float(rng.uniform(1.0, max_factor))
+    h, w = image.shape[:2]
+    canvas_h, canvas_w = max(h, int(round(h * k))), max(w, int(round(w * k)))
+    y0 = int(rng.integers(0, canvas_h - h + 1))
+    x0 = int(rng.integers(0, canvas_w - w + 1))
+    canvas = np.empty((canvas_h, canvas_w) + image.shape[2:], image.dtype)
+    canvas[...] = image.reshape(h * w, -1).mean(axis=0).round().astype(image.dtype).reshape(image.shape[2:])
+    canvas[y0:y0 + h, x0:x0 + w] = image
+    return canvas, transform_polygons(polygons, [[1, 0, x0], [0, 1, y0]])
+
+
 def rotation_matrix(width, height, degrees):
     """Rotation about the image centre, translated so the whole rotated image fits the returned canvas."""
     m = cv2.getRotationMatrix2D((width / 2.0, height / 2.0), degrees, 1.0)
@@ -207,6 +224,10 @@ class Augmenter:
     # label's order. ICDAR2015's single glyphs ("1", 10 x 18 px) are tall quads whose long axis is not the reading
     # direction, and the layout for every quad (1.0) cost ICDAR2015 lines in all three runs of session 11.
     long_axis_min_aspect: float = 1.0
+    # With this probability the sample is zoomed out (random_zoom_out, canvas up to zoom_out_max times its sides)
+    # instead of cropped. 0 draws no random number, so older configs keep their exact samples.
+    zoom_out_prob: float = 0.0
+    zoom_out_max: float = 2.0
 
     def __call__(self, image, polygons, ignore, rng):
         polygons = [np.asarray(p, dtype=np.float32).reshape(-1, 2) for p in polygons]
@@ -220,7 +241,10 @@ class Augmenter:
         image, polygons = random_scale(image, polygons, rng, self.scale_range)
         if do_rotate:
             image, polygons = random_rotate(image, polygons, rng, self.max_degrees)
-        if do_crop:
+        do_zoom_out = self.zoom_out_prob > 0 and rng.random() < self.zoom_out_prob
+        if do_zoom_out:
+            image, polygons = random_zoom_out(image, polygons, rng, self.zoom_out_max)
+        elif do_crop:
             image, polygons, ignore = random_crop(image, polygons, ignore, rng, self.crop_min_fraction,
                                                   max_fraction=self.crop_max_fraction)
         if self.long_axis_quads:
