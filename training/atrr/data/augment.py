@@ -49,7 +49,7 @@ def random_zoom_out(image, polygons, rng, max_factor=2.0):
     y0 = int(rng.integers(0, canvas_h - h + 1))
     x0 = int(rng.integers(0, canvas_w - w + 1))
     canvas = np.empty((canvas_h, canvas_w) + image.shape[2:], image.dtype)
-    canvas[...] = image.reshape(h * w, -1).mean(axis=0).round().astype(image.dtype).reshape(image.shape[2:])
+    canvas[...] = np.round(image.mean(axis=(0, 1))).astype(image.dtype)
     canvas[y0:y0 + h, x0:x0 + w] = image
     return canvas, transform_polygons(polygons, [[1, 0, x0], [0, 1, y0]])
 
