@@ -16,8 +16,10 @@ PACK=${PACK:-runs/gpu_pack}
 rm -rf "$PACK"
 /usr/bin/python3 -m training.atrr.resize_dataset --src runs/data/td500_train_1024 --dst "$PACK/td500_train270" \
     --long_side 768 --quality 80 --exclude_gt "$VAL_GT"
-for d in lines_mlt:130 lines_ic15_train800:100 realbg_lines_s1:130 synth_train_s1_640:100; do
+# LIMITS: how many images of each other source (session 6: 32 MB in all; session 15: 400/250/400/400, 44 MB)
+LIMITS=${LIMITS:-"lines_mlt:130 lines_ic15_train800:100 realbg_lines_s1:130 synth_train_s1_640:100"}
+for d in $LIMITS; do
     /usr/bin/python3 -m training.atrr.resize_dataset --src "runs/data/${d%:*}" --dst "$PACK/${d%:*}" \
-        --long_side 704 --quality 75 --limit "${d#*:}"
+        --long_side "${OTHER_SIDE:-704}" --quality 75 --limit "${d#*:}"
 done
 du -sh "$PACK"

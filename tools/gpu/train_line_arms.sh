@@ -21,7 +21,7 @@ DEVICE=${DEVICE:-cuda}
 BUDGET_MIN=${BUDGET_MIN:-8}
 WORKERS=${WORKERS:-5}
 BATCH=${BATCH:-16}
-LR=${LR:-0.0008}
+LR=${LR-0.0008}  # set LR= (empty) to let each arm's own rate stand
 PACK=${PACK:-runs/gpu_pack}
 PY=${PY:-python3}
 # a hard stop a minute after the budget, so the slimming below still runs inside the caller's limit
@@ -50,12 +50,26 @@ arm() {  # NAME INIT_CHECKPOINT SEED EXTRA...
         --config training/configs/campaign/lines_w0125_merged.json --device "$DEVICE" --out "runs/gpu_$name" \
         --set "init_checkpoint=$init" --set seed=$seed --set "data.sources=$SOURCES" \
         --set data.val_fraction=0 --set data.workers=$WORKERS --set train.batch_size=$BATCH \
-        --set optim.lr=$LR --set schedule.warmup_steps=50 --set train.steps=1000000 \
+        ${LR:+--set optim.lr=$LR} --set schedule.warmup_steps=50 --set train.steps=1000000 \
         --set train.time_budget_minutes=$BUDGET_MIN --set schedule.follow_time_budget=true \
         --set train.val_every=100000000 --set train.ckpt_every=200 --set train.log_every=50 \
         --set train.progress=none --set train.torch_threads=1 "$@" > "runs/gpu_$name.log" 2>&1
     echo "arm $name exited with $?"
 }
+
+S15_INIT=training/checkpoints/campaign_lines_s14_zoomout.pt
+S15_DESIGN=(--set model.feature_stride=8 --set model.score_target=polygon_iou --set model.stage4_skip=true)
+S15_AUG='{"long_axis_quads":true,"long_axis_min_aspect":2.0,"zoom_out_prob":0.3,"zoom_out_max":2.0}'
+S15_MIX='[{"path":"'$PACK'/td500_train270","weight":0.35},
+ {"path":"'$PACK'/synth_train_s1_640","weight":0.35,"val_fraction":0.0},
+ {"path":"'$PACK'/realbg_lines_s1","weight":0.15,"val_fraction":0.0},
+ {"path":"'$PACK'/lines_mlt","weight":0.1,"val_fraction":0.0},
+ {"path":"'$PACK'/lines_ic15_train800","weight":0.05,"val_fraction":0.0}]'
+S15_TD5='[{"path":"'$PACK'/td500_train270","weight":0.5},
+ {"path":"'$PACK'/synth_train_s1_640","weight":0.2,"val_fraction":0.0},
+ {"path":"'$PACK'/realbg_lines_s1","weight":0.15,"val_fraction":0.0},
+ {"path":"'$PACK'/lines_mlt","weight":0.1,"val_fraction":0.0},
+ {"path":"'$PACK'/lines_ic15_train800","weight":0.05,"val_fraction":0.0}]'
 
 # ARMS picks which of these run; AUGMENT (a JSON dict of Augmenter fields) applies to every arm.
 ARMS=${ARMS:-"A_w0125 F F640"}
@@ -66,9 +80,27 @@ for name in $ARMS; do
         F) arm F training/checkpoints/campaign_lines_s5h25.pt 62 "${WIDE_F[@]}" --set "data.augment=$AUGMENT" & ;;
         F640) arm F640 training/checkpoints/campaign_lines_s5h25.pt 63 "${WIDE_F[@]}" --set data.train_size=640 \
                   --set "data.augment=$AUGMENT" & ;;
+        # Session 15: the current design (stride 8, polygon-IoU score, stage-4 skip, long-axis quads) from HZ
+        # step 3380, with HZ's zoom-out; Z_lr3 at a batch-16 learning rate, Z_td5 TD500-heavier at HZ's rate,
+        # Z_640 on 640-px samples with more zoom-out. Run with LR unset: each arm names its own.
+        Z_lr3) arm Z_lr3 "$S15_INIT" 151 "${S15_DESIGN[@]}" --set optim.lr=0.0003 --set "data.sources=$S15_MIX" \
+                   --set "data.augment=$S15_AUG" & ;;
+        Z_td5) arm Z_td5 "$S15_INIT" 152 "${S15_DESIGN[@]}" --set optim.lr=0.00015 --set "data.sources=$S15_TD5" \
+                   --set "data.augment=$S15_AUG" & ;;
+        Z_640) arm Z_640 "$S15_INIT" 153 "${S15_DESIGN[@]}" --set optim.lr=0.0002 --set data.train_size=640 --set "data.sources=$S15_MIX" \
+                   --set 'data.augment={"long_axis_quads":true,"long_axis_min_aspect":2.0,"zoom_out_prob":0.5,"zoom_out_max":2.5}' & ;;
         *) echo "unknown arm $name"; exit 2 ;;
     esac
 done
+# Snapshots of each arm's last checkpoint at SNAP_AT seconds (weights only), for averaging late in the cosine.
+SNAP_AT=${SNAP_AT:-}
+( for t in $SNAP_AT; do
+      sleep $((t - ${prev:-0})); prev=$t
+      for name in $ARMS; do
+          c="runs/gpu_$name/checkpoints/last.pt"
+          [ -f "$c" ] && "$PY" -m training.atrr.stages slim --checkpoint "$c" --out "runs/gpu_snaps_${name}_t$t.pt" >/dev/null
+      done
+  done ) &
 wait
 
 for name in $ARMS; do
@@ -76,6 +108,7 @@ for name in $ARMS; do
     if [ -f "runs/gpu_$name/checkpoints/last.pt" ]; then
         "$PY" -m training.atrr.stages slim --checkpoint "runs/gpu_$name/checkpoints/last.pt" --out "$OUT/$name.pt"
     fi
+    ls runs/gpu_snaps_${name}_t*.pt >/dev/null 2>&1 && tar cf "$OUT/snaps_$name.tar" runs/gpu_snaps_${name}_t*.pt
 done
 tar czf "$OUT/logs.tar.gz" runs/gpu_*.log runs/gpu_*/metrics.csv runs/gpu_*/train.log runs/gpu_*/config.json 2>/dev/null
 ls -l "$OUT"

@@ -119,6 +119,33 @@ def slim_checkpoint(src, dst):
     return dst
 
 
+def average_checkpoints(srcs, dst):
+    """Weights-only checkpoint whose float tensors are the mean of those of srcs (same run, same shapes).
+
+    Snapshots late in one run's cosine lie in one basin, so their mean often validates above each of them;
+    integer buffers (BatchNorm's batch counters) are taken from the last source."""
+    import torch
+    if len(srcs) < 2:
+        raise SystemExit("error: average needs at least two checkpoints")
+    ckpts = [torch.load(s, map_location="cpu", weights_only=False) for s in srcs]
+    for s, c in zip(srcs, ckpts):
+        if "model" not in c or "config" not in c:
+            raise SystemExit("error: %s is not a trainer checkpoint (no 'model' and 'config')" % s)
+        if c["model"].keys() != ckpts[0]["model"].keys():
+            raise SystemExit("error: %s holds other tensors than %s" % (s, srcs[0]))
+    mean = {}
+    for k, last in ckpts[-1]["model"].items():
+        if last.is_floating_point():
+            mean[k] = torch.stack([c["model"][k].float() for c in ckpts]).mean(0).to(last.dtype)
+        else:
+            mean[k] = last.clone()
+    out = {k: ckpts[-1][k] for k in SLIM_KEYS if k in ckpts[-1]}
+    out["model"] = mean
+    out["averaged_from"] = [os.path.basename(s) for s in srcs]
+    torch.save(out, dst)
+    return dst
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="python3 -m training.atrr.stages", description=__doc__.split("\n\n")[0])
     sub = ap.add_subparsers(dest="command", required=True)
@@ -127,7 +154,13 @@ def main(argv=None):
     p = sub.add_parser("slim", help="a weights-only copy of a run checkpoint, to commit")
     p.add_argument("--checkpoint", required=True)
     p.add_argument("--out", required=True)
+    p = sub.add_parser("average", help="a weights-only checkpoint averaging several of one run (late snapshots)")
+    p.add_argument("--checkpoints", nargs="+", required=True)
+    p.add_argument("--out", required=True)
     args = ap.parse_args(argv)
+    if args.command == "average":
+        print("wrote", average_checkpoints(args.checkpoints, args.out))
+        return
     if args.command == "slim":
         print("wrote", slim_checkpoint(args.checkpoint, args.out))
         return
