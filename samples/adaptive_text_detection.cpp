@@ -41,8 +41,10 @@ static const char* const keys =
     "{ nms        | 0.1 | polygon-IoU threshold of the non-maximum suppression }"
     "{ width      | 0   | fixed network input width (with --height; multiple of 16) }"
     "{ height     | 0   | fixed network input height (with --width) }"
-    "{ long_side  | 0   | keep the aspect ratio, long side scaled to this (default policy: 640) }"
+    "{ long_side  | 0   | keep the aspect ratio, long side scaled to this (default policy: 512, plus --small_side) }"
     "{ short_side | 0   | keep the aspect ratio, short side scaled to this }"
+    "{ small_side | -1  | side of a second, larger pass for small text (same policy); 0 one pass; -1 the model's default (672 for lines) }"
+    "{ small_split| 0   | polygons thinner than this, in first-pass input pixels, come from the second pass; 0 the default (32) }"
     "{ backend    | 0   | cv::dnn backend: 0 automatic, 3 OpenCV, 5 CUDA }"
     "{ target     | 0   | cv::dnn target: 0 CPU, 1 OpenCL, 2 OpenCL FP16, 6 CUDA, 7 CUDA FP16 }"
     "{ output o   |     | folder for NAME.txt and NAME.png (created if missing) }"
@@ -303,8 +305,8 @@ int runVideo(const Ptr<AdaptiveTextDetector>& detector, const std::string& input
 }
 
 // The numeric options, each within what the detector accepts (detector.hpp); "" when all are fine.
-std::string checkOptions(float score, float nms, int width, int height, int longSide, int shortSide, int backend,
-                         int target)
+std::string checkOptions(float score, float nms, int width, int height, int longSide, int shortSide, int smallSide,
+                         float smallSplit, int backend, int target)
 {
     adaptivetext_app::OptionErrors e;
     const int maxSide = AdaptiveTextDetector::MAX_INPUT_SIDE, minSide = AdaptiveTextDetector::MIN_SIDE_LENGTH;
@@ -314,6 +316,12 @@ std::string checkOptions(float score, float nms, int width, int height, int long
     e.intInOrUnset("height", height, 0, 1, maxSide, "the detector's largest input side");
     e.intInOrUnset("long_side", longSide, 0, minSide, maxSide, "network stride to the largest input side");
     e.intInOrUnset("short_side", shortSide, 0, minSide, maxSide, "network stride to the largest input side");
+    if (smallSide != -1)
+        e.intInOrUnset("small_side", smallSide, 0, minSide, maxSide,
+                       "-1 (the default), 0 (one pass) or the network stride to the largest input side");
+    if (!(smallSplit >= 0.f && smallSplit <= maxSide))
+        e.add(format("--small_split = %g is out of range: it must be 0 (the default) or in (0, %d] pixels",
+                     smallSplit, maxSide));
     e.intIn("backend", backend, dnn::DNN_BACKEND_DEFAULT, dnn::DNN_BACKEND_TIMVX, "a cv::dnn::Backend");
     e.intIn("target", target, dnn::DNN_TARGET_CPU, dnn::DNN_TARGET_NPU, "a cv::dnn::Target");
     if (e.ok() && ((width > 0) != (height > 0) || (width > 0 && (longSide > 0 || shortSide > 0)) ||
@@ -341,6 +349,8 @@ int main(int argc, char** argv)
     const float score = parser.get<float>("score"), nms = parser.get<float>("nms");
     const int width = parser.get<int>("width"), height = parser.get<int>("height");
     const int longSide = parser.get<int>("long_side"), shortSide = parser.get<int>("short_side");
+    const int smallSide = parser.get<int>("small_side");
+    const float smallSplit = parser.get<float>("small_split");
     const int backend = parser.get<int>("backend"), target = parser.get<int>("target");
     const bool rectify = parser.has("rectify"), ocr = parser.has("ocr");
     const std::string ocrLanguage = parser.get<std::string>("ocr_lang");
@@ -351,7 +361,8 @@ int main(int argc, char** argv)
     }
     if (input.empty())
         return adaptivetext_app::usageError(parser, "--input is required");
-    const std::string optionError = checkOptions(score, nms, width, height, longSide, shortSide, backend, target);
+    const std::string optionError = checkOptions(score, nms, width, height, longSide, shortSide, smallSide, smallSplit,
+                                                 backend, target);
     if (!optionError.empty())
         return adaptivetext_app::usageError(parser, optionError);
     // Before any work: a run whose results cannot be kept must not start.
@@ -387,6 +398,9 @@ int main(int argc, char** argv)
             detector->setInputSizePolicy(AdaptiveTextDetector::INPUT_SIZE_LONG_SIDE, longSide);
         if (shortSide > 0)
             detector->setInputSizePolicy(AdaptiveTextDetector::INPUT_SIZE_SHORT_SIDE, shortSide);
+        if (smallSide != -1 || smallSplit > 0.f)
+            detector->setSmallTextPass(smallSide != -1 ? smallSide : detector->getSmallTextSideLength(),
+                                       smallSplit > 0.f ? smallSplit : detector->getSmallTextSplitHeight());
 
         if (utils::fs::isDirectory(input))
         {

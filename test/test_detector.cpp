@@ -134,6 +134,7 @@ BOOST_AUTO_TEST_CASE(polygons_are_scaled_to_original_pixels)
 BOOST_AUTO_TEST_CASE(keep_aspect_policies_choose_the_reference_size)
 {
     auto det = tinyDetector();
+    det->setSmallTextPass(0, 32.f);  // the reference is one pass (the defaults add a second under these policies)
     Polygons polys;
     std::vector<float> scores;
     det->setInputSizePolicy(cv::AdaptiveTextDetector::INPUT_SIZE_LONG_SIDE, 64);  // 128x96 -> 64x48
@@ -203,7 +204,8 @@ BOOST_AUTO_TEST_CASE(setters_and_getters)
 {
     auto det = cv::AdaptiveTextDetector::create(modelPath());
     BOOST_CHECK_EQUAL(det->getInputSizePolicy(), (int)cv::AdaptiveTextDetector::INPUT_SIZE_LONG_SIDE);
-    BOOST_CHECK_EQUAL(det->getSideLength(), 640);
+    BOOST_CHECK_EQUAL(det->getSideLength(), 512);  // the line model's first pass
+    BOOST_CHECK_EQUAL(det->getSmallTextSideLength(), 672);
     BOOST_CHECK(det->getInputSize() == cv::Size());
     BOOST_CHECK_CLOSE(det->getScoreThreshold(), 0.7f, 1e-4);
     BOOST_CHECK_CLOSE(det->getNMSThreshold(), 0.1f, 1e-4);

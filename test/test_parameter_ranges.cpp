@@ -126,6 +126,36 @@ BOOST_AUTO_TEST_CASE(side_length_and_policy)
     BOOST_CHECK_EQUAL(det->getSideLength(), 4096);
 }
 
+BOOST_AUTO_TEST_CASE(small_text_pass)
+{
+    auto det = tinyDetector();
+    det->setSmallTextPass(320, 12.f);
+    for (int bad : { -1, 15, Detector::MAX_INPUT_SIDE + 1, INT_MIN })
+    {
+        BOOST_TEST_CONTEXT("sideLength " << bad)
+        {
+            const std::string msg = errorOf([&] { det->setSmallTextPass(bad, 12.f); }, cv::Error::StsOutOfRange);
+            CHECK_HAS(msg, "setSmallTextPass");
+            CHECK_HAS(msg, "sideLength = " + std::to_string(bad));
+            BOOST_CHECK_EQUAL(det->getSmallTextSideLength(), 320);
+        }
+    }
+    for (float bad : { 0.f, -1.f, 4097.f, kNaN, kInf })
+    {
+        BOOST_TEST_CONTEXT("splitHeight " << bad)
+        {
+            const std::string msg = errorOf([&] { det->setSmallTextPass(320, bad); }, cv::Error::StsOutOfRange);
+            CHECK_HAS(msg, "splitHeight");
+            CHECK_HAS(msg, "(0, 4096]");
+            BOOST_CHECK_EQUAL(det->getSmallTextSplitHeight(), 12.f);
+        }
+    }
+    BOOST_CHECK_NO_THROW(det->setSmallTextPass(0, 4096.f));  // off; the bounds are accepted
+    BOOST_CHECK_EQUAL(det->getSmallTextSideLength(), 0);
+    BOOST_CHECK_NO_THROW(det->setSmallTextPass(Detector::MIN_SIDE_LENGTH + 1, 1e-3f));  // rounds to 16
+    BOOST_CHECK_EQUAL(det->getSmallTextSideLength(), 16);
+}
+
 BOOST_AUTO_TEST_CASE(backend_and_target)
 {
     auto det = tinyDetector();

@@ -20,6 +20,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <cstring>
+
 #include <cstdlib>
 #include <fstream>
 #include <numeric>
@@ -190,6 +192,10 @@ BOOST_AUTO_TEST_CASE(shipped_outlines_read_like_the_true_ones, *utf::preconditio
     const char* side = std::getenv("ADAPTIVETEXT_TEST_READING_SIDE");
     if (side && *side)
         detector->setInputSizePolicy(cv::AdaptiveTextDetector::INPUT_SIZE_LONG_SIDE, std::atoi(side));
+    // $ADAPTIVETEXT_TEST_READING_SMALL="SIDE,SPLIT": another second pass (setSmallTextPass; "0,24": one pass)
+    const char* small = std::getenv("ADAPTIVETEXT_TEST_READING_SMALL");
+    if (small && *small)
+        detector->setSmallTextPass(std::atoi(small), (float)std::atof(std::strchr(small, ',') ? std::strchr(small, ',') + 1 : "24"));
     const text_reading::StripReader reader(false, true, "eng");
     std::vector<double> fromTruth, fromDetection;
     int unreadable = 0;

@@ -54,6 +54,7 @@ struct InputSpec
     int policy;      // cv::AdaptiveTextDetector::InputSizePolicy
     cv::Size fixed;  // INPUT_SIZE_FIXED
     int side;        // the keep-aspect policies
+    int smallSide;   // the second pass (setSmallTextPass): 0 none, -1 the detector's default
 };
 
 std::vector<std::string> splitList(const std::string& s)
@@ -69,9 +70,15 @@ std::vector<std::string> splitList(const std::string& s)
 
 InputSpec parseInputSpec(const std::string& s)
 {
-    InputSpec spec{ s, cv::AdaptiveTextDetector::INPUT_SIZE_FIXED, cv::Size(), 0 };
+    InputSpec spec{ s, cv::AdaptiveTextDetector::INPUT_SIZE_FIXED, cv::Size(), 0, 0 };
     int a = 0, b = 0;
     char tail = 0;
+    if (s == "default")  // the detector as created: the line model's two passes
+    {
+        spec.policy = -1;
+        spec.smallSide = -1;
+        return spec;
+    }
     // The detector's own bounds (detector.hpp), so that a bad size is a usage error before any work.
     const int minSide = cv::AdaptiveTextDetector::MIN_SIDE_LENGTH, maxSide = cv::AdaptiveTextDetector::MAX_INPUT_SIDE;
     if (std::sscanf(s.c_str(), "short%d%c", &a, &tail) == 1 && a >= minSide && a <= maxSide)
@@ -84,11 +91,19 @@ InputSpec parseInputSpec(const std::string& s)
         spec.policy = cv::AdaptiveTextDetector::INPUT_SIZE_LONG_SIDE;
         spec.side = a;
     }
+    else if (std::sscanf(s.c_str(), "long%d+%d%c", &a, &b, &tail) == 2 && a >= minSide && a <= maxSide &&
+             b >= minSide && b <= maxSide)
+    {
+        spec.policy = cv::AdaptiveTextDetector::INPUT_SIZE_LONG_SIDE;
+        spec.side = a;
+        spec.smallSide = b;
+    }
     else if (std::sscanf(s.c_str(), "%dx%d%c", &a, &b, &tail) == 2 && a > 0 && b > 0 && a <= maxSide && b <= maxSide)
         spec.fixed = cv::Size(a, b);
     else
         CV_Error(cv::Error::StsBadArg, cv::format("--sizes: '%s' is not WxH (sides 1..%d), short<N> or long<N> "
-                                                  "(N in %d..%d), e.g. 1280x736,short736", s.c_str(), maxSide,
+                                                  "(N in %d..%d), long<N>+<M> (two passes) or default, e.g. "
+                                                  "1280x736,short736", s.c_str(), maxSide,
                                                   minSide, maxSide));
     return spec;
 }
@@ -218,6 +233,7 @@ struct Result
 {
     std::string label;
     cv::Size netSize;
+    cv::Size smallNetSize;  // the second pass's input; empty for one pass
     int threads;
     Summary stages[STAGE_COUNT];
     Summary forward, endToEnd;
@@ -232,7 +248,6 @@ Result measure(const std::string& model, const cv::Mat& image, const InputSpec& 
     cv::setNumThreads(threads);
     Result r;
     r.label = spec.label;
-    r.netSize = networkSize(spec, image.size());
     r.threads = cv::getNumThreads();
 
     // Peak memory of the detector alone: created and warmed up before the profiling net exists.
@@ -241,68 +256,103 @@ Result measure(const std::string& model, const cv::Mat& image, const InputSpec& 
     cv::Ptr<cv::AdaptiveTextDetector> detector = cv::AdaptiveTextDetector::create(model);
     if (spec.policy == cv::AdaptiveTextDetector::INPUT_SIZE_FIXED)
         detector->setInputSize(spec.fixed);
-    else
+    else if (spec.policy >= 0)
         detector->setInputSizePolicy(spec.policy, spec.side);
+    if (spec.smallSide >= 0)  // an explicit size is one pass unless it names a second
+        detector->setSmallTextPass(spec.smallSide, detector->getSmallTextSplitHeight());
+    // What the detector will run, for the staged copy below.
+    const InputSpec first{ spec.label, detector->getInputSizePolicy(), detector->getInputSize(),
+                           detector->getSideLength(), 0 };
+    r.netSize = networkSize(first, image.size());
+    const bool twoPasses = detector->getSmallTextSideLength() > 0 &&
+                           first.policy != cv::AdaptiveTextDetector::INPUT_SIZE_FIXED;
+    if (twoPasses)
+        r.smallNetSize = networkSize(InputSpec{ "", first.policy, cv::Size(), detector->getSmallTextSideLength(), 0 },
+                                     image.size());
+    const float splitFramePx = detector->getSmallTextSplitHeight() /
+                               (float)std::sqrt((double)r.netSize.area() / image.size().area());
     std::vector<std::vector<cv::Point> > polygons;
     std::vector<float> scores;
     for (int i = 0; i < warmup; ++i)
         detector->detect(image, polygons, scores);
     r.peakMiB = procStatusMiB("VmHWM");
 
-    // A fresh Net per input size, as the detector keeps one (doc/detector.md).
-    cv::dnn::Net net = cv::adaptivetext::readModel(model);
+    // A fresh Net per input size, as the detector keeps one (doc/detector.md); two for two passes.
+    const std::vector<cv::Size> passSizes = twoPasses ? std::vector<cv::Size>{ r.netSize, r.smallNetSize }
+                                                      : std::vector<cv::Size>{ r.netSize };
+    std::vector<cv::dnn::Net> nets;
+    for (size_t p = 0; p < passSizes.size(); ++p)
+        nets.push_back(cv::adaptivetext::readModel(model));
+    cv::dnn::Net& net = nets[0];
     const std::vector<int> layerStage = stageOfLayers(net);
     std::vector<std::vector<double> > layerMs(layerStage.size());
     const std::vector<cv::String>& outNames = cv::adaptivetext::detail::detectorOutputNames();
     const float scoreThreshold = detector->getScoreThreshold(), nmsThreshold = detector->getNMSThreshold();
     // The detector decodes the proposals at its score threshold, not the model's (adaptive_text_detector.cpp).
-    for (const cv::String& name : net.getLayerNames())
-        if (auto* decoder = dynamic_cast<cv::adaptivetext::PointPairDecoderLayer*>(net.getLayer(name).get()))
-            decoder->setScoreThreshold(scoreThreshold);
+    for (cv::dnn::Net& n : nets)
+        for (const cv::String& name : n.getLayerNames())
+            if (auto* decoder = dynamic_cast<cv::adaptivetext::PointPairDecoderLayer*>(n.getLayer(name).get()))
+                decoder->setScoreThreshold(scoreThreshold);
     std::vector<cv::Mat> outs;
     for (int i = 0; i < warmup; ++i)
     {
-        net.setInput(cv::adaptivetext::detail::makeInputBlob(image, r.netSize), "image");
-        net.forward(outs, outNames);
+        for (size_t p = 0; p < passSizes.size(); ++p)
+        {
+            nets[p].setInput(cv::adaptivetext::detail::makeInputBlob(image, passSizes[p]), "image");
+            nets[p].forward(outs, outNames);
+        }
     }
 
     std::vector<std::vector<double> > stageMs(STAGE_COUNT);
     std::vector<double> forwardMs, endToEndMs;
     for (int i = 0; i < runs; ++i)
     {
-        int64 t = cv::getTickCount();
-        cv::Mat blob = cv::adaptivetext::detail::makeInputBlob(image, r.netSize);
-        const double resizeBlob = msSince(t);
-
-        t = cv::getTickCount();
-        net.setInput(blob, "image");
-        net.forward(outs, outNames);
-        const double forward = msSince(t);
-
-        std::vector<double> layerTicks;
-        net.getPerfProfile(layerTicks);
-        CV_CheckEQ(layerTicks.size(), layerStage.size(), "getPerfProfile must time every layer of getLayerNames");
+        // Each stage summed over the passes; the layer list is the first pass's.
         double perStage[STAGE_COUNT] = {};
-        for (size_t l = 0; l < layerTicks.size(); ++l)
+        double forward = 0;
+        cv::adaptivetext::detail::TextPolygons passPolys[2];
+        for (size_t p = 0; p < passSizes.size(); ++p)
         {
-            layerMs[l].push_back(layerTicks[l] * 1000.0 / cv::getTickFrequency());
-            perStage[layerStage[l]] += layerMs[l].back();
-        }
-        const double layersSum = perStage[PREPROCESS] + perStage[BACKBONE] + perStage[PROPOSALS] +
-                                 perStage[ROI_FEATURES] + perStage[REFINE_DECODER];
-        perStage[PREPROCESS] += resizeBlob;
-        perStage[FORWARD_OTHER] = forward - layersSum;
+            int64 t = cv::getTickCount();
+            cv::Mat blob = cv::adaptivetext::detail::makeInputBlob(image, passSizes[p]);
+            const double resizeBlob = msSince(t);
 
-        // What the detector does after its forward, in the same order (adaptive_text_detector.cpp).
-        t = cv::getTickCount();
-        std::vector<cv::Mat> owned;
-        for (const cv::Mat& m : outs)
-            owned.push_back(m.clone());
+            t = cv::getTickCount();
+            nets[p].setInput(blob, "image");
+            nets[p].forward(outs, outNames);
+            const double passForward = msSince(t);
+            forward += passForward;
+
+            std::vector<double> layerTicks;
+            nets[p].getPerfProfile(layerTicks);
+            CV_CheckEQ(layerTicks.size(), layerStage.size(), "getPerfProfile must time every layer of getLayerNames");
+            double layersSum = 0;
+            for (size_t l = 0; l < layerTicks.size(); ++l)
+            {
+                const double ms = layerTicks[l] * 1000.0 / cv::getTickFrequency();
+                if (p == 0)
+                    layerMs[l].push_back(ms);
+                perStage[layerStage[l]] += ms;
+                layersSum += ms;
+            }
+            perStage[PREPROCESS] += resizeBlob;
+            perStage[FORWARD_OTHER] += passForward - layersSum;
+
+            // What the detector does after its forward, in the same order (adaptive_text_detector.cpp).
+            t = cv::getTickCount();
+            std::vector<cv::Mat> owned;
+            for (const cv::Mat& m : outs)
+                owned.push_back(m.clone());
+            passPolys[p] = cv::adaptivetext::detail::decodePolygons(owned, scoreThreshold, passSizes[p], image.size());
+            perStage[POSTPROCESS] += msSince(t);
+        }
+        int64 t = cv::getTickCount();
         const cv::adaptivetext::detail::TextPolygons found = cv::adaptivetext::detail::suppressOverlaps(
-            cv::adaptivetext::detail::decodePolygons(owned, scoreThreshold, r.netSize, image.size()), nmsThreshold);
+            twoPasses ? cv::adaptivetext::detail::mergeScales(passPolys[0], passPolys[1], splitFramePx) : passPolys[0],
+            nmsThreshold);
         const std::vector<std::vector<cv::Point> > stagePolygons =
             cv::adaptivetext::detail::toIntegerPolygons(found.polygons);
-        perStage[POSTPROCESS] = msSince(t);
+        perStage[POSTPROCESS] += msSince(t);
 
         t = cv::getTickCount();
         detector->detect(image, polygons, scores);
@@ -341,12 +391,15 @@ void printTable(const std::vector<Result>& results)
     for (const Result& r : results)
     {
         std::printf("%-12s %4dx%-4d %3d", r.label.c_str(), r.netSize.width, r.netSize.height, r.threads);
+        if (!r.smallNetSize.empty())
+            std::printf("\n%-12s +%4dx%-4d   ", "", r.smallNetSize.width, r.smallNetSize.height);
         for (const Summary& s : r.stages)
             std::printf(" %14.2f", s.median);
         std::printf(" %14.2f %7.2f [%6.2f] %9.1f %5zu\n", r.forward.median, r.endToEnd.median, r.endToEnd.p90,
                     r.peakMiB, r.detections);
     }
-    std::printf("(milliseconds, medians; end_to_end also [p90]; peak = VmHWM of the detector after warm-up)\n");
+    std::printf("(milliseconds, medians; end_to_end also [p90]; peak = VmHWM of the detector after warm-up;\n"
+                " two passes: the second pass's input under the first, each stage summed over both)\n");
 }
 
 std::string toJson(const std::vector<Result>& results, const std::string& model, const std::string& imagePath,
@@ -359,8 +412,11 @@ std::string toJson(const std::vector<Result>& results, const std::string& model,
     for (size_t i = 0; i < results.size(); ++i)
     {
         const Result& r = results[i];
-        j += cv::format("%s{\"input\": \"%s\", \"net_size\": [%d, %d], \"threads\": %d, \"stages\": {",
-                        i ? ", " : "", r.label.c_str(), r.netSize.width, r.netSize.height, r.threads);
+        j += cv::format("%s{\"input\": \"%s\", \"net_size\": [%d, %d], ", i ? ", " : "", r.label.c_str(),
+                        r.netSize.width, r.netSize.height);
+        if (!r.smallNetSize.empty())
+            j += cv::format("\"small_text_net_size\": [%d, %d], ", r.smallNetSize.width, r.smallNetSize.height);
+        j += cv::format("\"threads\": %d, \"stages\": {", r.threads);
         for (int s = 0; s < STAGE_COUNT; ++s)
             j += cv::format("%s\"%s\": ", s ? ", " : "", kStages[s]) + jsonSummary(r.stages[s]);
         j += "}, \"forward\": " + jsonSummary(r.forward) + ", \"end_to_end\": " + jsonSummary(r.endToEnd) +
@@ -378,7 +434,7 @@ int main(int argc, char** argv)
         "{help h      |                 | print this help}"
         "{model m     |                 | adaptivetext ONNX model (empty: the shipped default model)}"
         "{image i     |                 | image to detect on}"
-        "{sizes       | short736,1280x736 | network inputs: WxH (fixed), short<N> or long<N> (aspect kept)}"
+        "{sizes       | short736,1280x736 | network inputs: WxH (fixed), short<N> or long<N> (aspect kept; one pass), long<N>+<M> (two passes), default (the detector's own)}"
         "{threads     | 1,2             | cv::setNumThreads values}"
         "{runs        | 20              | timed iterations per configuration (at least 10)}"
         "{warmup      | 3               | untimed iterations first (at least 1)}"

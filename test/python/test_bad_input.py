@@ -72,7 +72,7 @@ def test_huge_frame_runs_without_a_full_size_copy(cv2, data_path):
     # copying it; the detector resizes before anything else, so reading it maps the kernel's zero page and the
     # peak resident memory stays far below the array's size. (A broadcast or strided view would be copied to a
     # contiguous array by cv2 itself, before the detector is called: doc/reliability.md.)
-    detector = cv2.AdaptiveTextDetector.create(data_path("tiny_detector.onnx"))  # long side 640
+    detector = cv2.AdaptiveTextDetector.create(data_path("tiny_detector.onnx"))  # long sides 512 and 672
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     huge = np.zeros((20000, 20000, 3), np.uint8)
     polygons, scores = detector.detect(huge)

@@ -24,7 +24,8 @@ def test_detector_class_and_factory(cv2):
     assert callable(cv2.AdaptiveTextDetector.create)
     assert cv2.AdaptiveTextDetector_create is not None
     for method in ("detect", "detectTextRectangles", "setInputSize", "getInputSize", "setScoreThreshold",
-                   "setNMSThreshold", "setInputSizePolicy", "setPreferableBackend", "setPreferableTarget"):
+                   "setNMSThreshold", "setInputSizePolicy", "setSmallTextPass", "getSmallTextSideLength",
+                   "setPreferableBackend", "setPreferableTarget"):
         assert hasattr(cv2.AdaptiveTextDetector, method), method
 
 

@@ -76,6 +76,13 @@ def test_setters_and_getters(cv2, detector):
     detector.setInputSizePolicy(cv2.AdaptiveTextDetector_INPUT_SIZE_LONG_SIDE, 100)
     assert detector.getSideLength() == 96  # rounded to the stride
     assert detector.getInputSizePolicy() == cv2.AdaptiveTextDetector_INPUT_SIZE_LONG_SIDE
+    detector.setSmallTextPass(700, 20.5)
+    assert detector.getSmallTextSideLength() == 704  # rounded to the stride
+    assert detector.getSmallTextSplitHeight() == pytest.approx(20.5)
+    with pytest.raises(cv2.error, match="splitHeight"):
+        detector.setSmallTextPass(700, 0.0)
+    detector.setSmallTextPass(0, 20.5)  # one pass
+    assert detector.getSmallTextSideLength() == 0
 
 
 def test_bad_frame_raises_cv2_error_with_message(cv2, detector):

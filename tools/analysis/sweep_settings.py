@@ -61,6 +61,10 @@ def main(argv=None):
     ap.add_argument("--long_side", default="640", help="comma list of long sides")
     ap.add_argument("--score", default="0.5,0.7", help="comma list of score thresholds")
     ap.add_argument("--nms", default="0.1", help="comma list of polygon-NMS IoU thresholds (the app's --nms; its default 0.1)")
+    ap.add_argument("--small_side", type=int, default=0,
+                    help="the app's --small_side: 0 one pass (the default here, as every candidate before session 15), "
+                         "-1 the detector's default, else the second pass's side")
+    ap.add_argument("--small_split", type=float, default=0.0, help="the app's --small_split (0: its default)")
     ap.add_argument("--protocol", default="icdar15")
     ap.add_argument("--csv", help="also write the table here")
     args = ap.parse_args(argv)
@@ -77,7 +81,8 @@ def main(argv=None):
                 for nms in nms_values:
                     raw = os.path.join(tmp, "raw_%d_%g" % (side, nms))
                     subprocess.run([app, "--model=" + model, "--input=" + images, "--output=" + raw,
-                                    "--long_side=%d" % side, "--score=%g" % scores[0], "--nms=%g" % nms],
+                                    "--long_side=%d" % side, "--score=%g" % scores[0], "--nms=%g" % nms,
+                                    "--small_side=%d" % args.small_side, "--small_split=%g" % args.small_split],
                                    check=True, capture_output=True)
                     for score in scores:
                         kept = os.path.join(tmp, "kept_%d_%g_%g" % (side, nms, score))

@@ -36,6 +36,19 @@ def peer_size(width, height):
     return side(width), side(height)
 
 
+def peer_input(result):
+    """The peer's input for one row of ours: its network size, or for two passes the second (larger) one, so
+    that the peer reads the frame at the largest resolution ours reads it."""
+    return peer_size(*result.get("small_text_net_size", result["net_size"]))
+
+
+def net_label(result):
+    w, h = result["net_size"]
+    if "small_text_net_size" in result:
+        return "%dx%d + %dx%d" % (w, h, result["small_text_net_size"][0], result["small_text_net_size"][1])
+    return "%dx%d" % (w, h)
+
+
 def read_key_values(path):
     values = {}
     with open(path) as f:
@@ -119,8 +132,8 @@ def image_section(img, loads):
              " | forward | **end to end** [p10–p90] | peak RSS MiB (RSS before) | detections |",
              "|---|---|---|" + "---|" * len(STAGES) + "---|---|---|---|"]
     for r in cpp["results"]:
-        lines.append("| %s | %dx%d | %d | %s | %s | **%s** | %.0f (%.0f) | %d |" % (
-            r["input"], r["net_size"][0], r["net_size"][1], r["threads"],
+        lines.append("| %s | %s | %d | %s | %s | **%s** | %.0f (%.0f) | %d |" % (
+            r["input"], net_label(r), r["threads"],
             " | ".join(ms(r["stages"][key]) for key, _ in STAGES), ms(r["forward"]), ms_range(r["end_to_end"]),
             r["peak_rss_mib"], r["rss_before_mib"], r["detections"]))
     has_unfolded = any("forward_unfolded" in r for r in img["pytorch"].values())
@@ -133,13 +146,13 @@ def image_section(img, loads):
     for r in cpp["results"]:
         w, h, t = r["net_size"][0], r["net_size"][1], r["threads"]
         pt = img["pytorch"].get((r["input"], t))
-        pw, ph = peer_size(w, h)
+        pw, ph = peer_input(r)
         peer = img["peer"].get((pw, ph, t))
         pt_fwd = pt["forward"]["median"] if pt else None
         peer_e2e = peer["end_to_end"] if peer else None
         peer_load = "%s → %s" % (one_minute(loads.get(("peer", tag, "start_t%d" % t))),
                                  one_minute(loads.get(("peer", tag, "end_t%d" % t))))
-        cells = [r["input"], "%dx%d" % (w, h), str(t), ms(r["forward"]), "%.1f" % pt_fwd if pt else "–"]
+        cells = [r["input"], net_label(r), str(t), ms(r["forward"]), "%.1f" % pt_fwd if pt else "–"]
         if has_unfolded:
             cells.append(ms(pt["forward_unfolded"]) if pt and "forward_unfolded" in pt else "–")
         cells += ["**%s**" % ratio(pt_fwd, r["forward"]["median"]), ms(r["end_to_end"]), "%dx%d" % (pw, ph),
@@ -173,7 +186,10 @@ def write_doc(path, plot_path, machine, images, loads):
             "## How it is measured", "",
             "- **Inputs**: `short736` keeps the image's aspect ratio with the short side 736 "
             "(AdaptiveTextDetector::INPUT_SIZE_SHORT_SIDE), `1280x736` is a fixed size (aspect not kept); "
-            "both rounded to multiples of 16 as the detector does.",
+            "both rounded to multiples of 16 as the detector does; `long640` is one pass at long side 640 (the "
+            "default until session 15); `default` is the detector as created, the line model's two passes "
+            "(long side 512, then 672 for thin lines: `setSmallTextPass`), its stages summed over both passes. "
+            "The peer runs once, at the larger of the two inputs; the `long640` row gives it at 640.",
             "- **Ours** (`apps/adaptive_text_benchmark`): per configuration a fresh detector and a fresh "
             "`cv::dnn::Net` of the same model, `cv::setNumThreads(threads)`, warm-up runs, then each timed "
             "iteration runs the stages once on the Net and `AdaptiveTextDetector::detect` once (the end-to-end "
@@ -215,7 +231,7 @@ def plot(path, images):
     colors = plt.get_cmap("tab10").colors
     for col, img in enumerate(images):
         cpp = img["cpp"]["results"]
-        labels = ["%dx%d\n%d thr" % (r["net_size"][0], r["net_size"][1], r["threads"]) for r in cpp]
+        labels = ["%s\n%d thr" % (net_label(r).replace(" + ", "+\n"), r["threads"]) for r in cpp]
         xs = range(len(cpp))
         ax = axes[0][col]
         bottom = [0.0] * len(cpp)
@@ -233,7 +249,7 @@ def plot(path, images):
         ours = [r["end_to_end"]["median"] for r in cpp]
         pytorch = [img["pytorch"].get((r["input"], r["threads"]), {}).get("forward", {}).get("median", 0.0)
                    for r in cpp]
-        peer = [img["peer"].get(peer_size(*r["net_size"]) + (r["threads"],), {}).get("end_to_end", 0.0)
+        peer = [img["peer"].get(peer_input(r) + (r["threads"],), {}).get("end_to_end", 0.0)
                 for r in cpp]
         ax.bar([x - width for x in xs], ours, width, label="ours, end to end", color=colors[0])
         ax.bar(list(xs), pytorch, width, label="PyTorch eager, forward", color=colors[3])

@@ -22,9 +22,9 @@ RUNS="${RUNS:-20}"
 PT_RUNS="${PT_RUNS:-10}"
 WARMUP="${WARMUP:-3}"
 THREADS="${THREADS:-1,2}"
-SIZES="${SIZES:-short736,1280x736,long640}"
+SIZES="${SIZES:-short736,1280x736,long640,default}"  # default: the detector as created (two passes)
 MODEL="${ADAPTIVETEXT_BENCH_MODEL:-$REPO/data/models/adaptivetext_default.onnx}"
-CHECKPOINT="${ADAPTIVETEXT_CHECKPOINT:-$REPO/training/checkpoints/campaign_lines_s13_hs2_cal.pt}"
+CHECKPOINT="${ADAPTIVETEXT_CHECKPOINT:-$REPO/training/checkpoints/campaign_lines_s15_gpu_td5_cal.pt}"
 PEER_BENCH="$REPO/../shared/peer/bench.py"
 export PEER_DIR="${PEER_DIR:-$HOME/.cache/adaptivetext-peer}"
 PY=/usr/bin/python3  # Debian's: cv2, torch, matplotlib
@@ -79,9 +79,10 @@ for i in "${!images[@]}"; do
     log_load pytorch "$tag" end
 
     if [ -f "$PEER_BENCH" ]; then
-        # The peer at the network sizes ours used on this image, rounded to its stride of 32 (peer_size).
+        # The peer at the network sizes ours used on this image, rounded to its stride of 32 (peer_size); for two
+        # passes, at the larger one (peer_input).
         peer_sizes="$("$PY" -c 'import json, sys; sys.path.insert(0, sys.argv[1]); import plot_benchmarks as p
-print(" ".join(sorted({"%dx%d" % p.peer_size(*r["net_size"]) for r in json.load(open(sys.argv[2]))["results"]})))' \
+print(" ".join(sorted({"%dx%d" % p.peer_input(r) for r in json.load(open(sys.argv[2]))["results"]})))' \
             "$REPO/tools/bench" "$OUT/cpp_$tag.json")"
         for t in ${THREADS//,/ }; do
             log_load peer "$tag" "start_t$t"

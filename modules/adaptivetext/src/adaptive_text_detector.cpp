@@ -27,15 +27,20 @@ const char* const kWordModelName = "adaptivetext_words.onnx";
 // Names create() accepts instead of a path, for the shipped models (doc/detector.md, "Default model").
 const char* const kLinesAlias = "lines";
 const char* const kWordsAlias = "words";
-// The shipped model's best long side on the TD500 validation split (doc/model_card.md): 640 beat 512-960.
-const int kDefaultSideLength = 640;
+// The line model's two passes (doc/accuracy.md, "Two scales"): long side 512 for long lines, 672 for lines
+// thinner than 32 px at 512; chosen on the three validation splits within the peer's latency. One pass at 640,
+// the default until session 15, lost small lines; one at 704 lost long ones.
+const int kDefaultSideLength = 512;
+const int kDefaultSmallTextSide = 672;
+const float kDefaultSmallTextSplit = 32.f;
 // The word model's best long side on its validation split, ICDAR2015 img_801-900 (doc/model_card.md): its
 // words are small in 1280x720 frames, and 640 halves them.
 const int kWordModelSideLength = 1120;
 // Nets kept per network input size. OpenCV 4.6 has been seen to compute wrong results when one Net is
 // reused across input shapes (doc/detector.md), so a Net only ever runs one shape; a few are kept so that
 // a video or a fixed-size policy never reloads, and a folder of mixed sizes reloads only on new sizes.
-const size_t kMaxCachedNets = 3;
+// Four, so that two passes over frames of two sizes (MSRA-TD500's) never reload.
+const size_t kMaxCachedNets = 4;
 
 // The public bounds (detector.hpp) are the ones preprocessing enforces.
 static_assert((int)AdaptiveTextDetector::MAX_INPUT_SIDE == (int)adaptivetext::detail::MAX_INPUT_SIDE,
@@ -99,6 +104,12 @@ int defaultSideLength(const String& model)
     return model == kWordsAlias ? kWordModelSideLength : kDefaultSideLength;
 }
 
+// The word model runs one pass: its words are small at any side the latency allows twice.
+int defaultSmallTextSide(const String& model)
+{
+    return model == kWordsAlias ? 0 : kDefaultSmallTextSide;
+}
+
 std::vector<uchar> readFileBytes(const String& path)
 {
     std::ifstream f(path, std::ios::binary);
@@ -125,6 +136,7 @@ public:
     AdaptiveTextDetectorImpl(const String& model, const Size& inputSize, float scoreThreshold, float nmsThreshold,
                              int backendId, int targetId)
         : policy_(INPUT_SIZE_LONG_SIDE), defaultSide_(defaultSideLength(model)), sideLength_(defaultSide_),
+          smallTextSide_(defaultSmallTextSide(model)), smallTextSplit_(kDefaultSmallTextSplit),
           scoreThreshold_(scoreThreshold),
           nmsThreshold_(nmsThreshold), backendId_(backendId), targetId_(targetId)
     {
@@ -222,6 +234,21 @@ public:
     int getInputSizePolicy() const CV_OVERRIDE { return lockedGet(policy_); }
     int getSideLength() const CV_OVERRIDE { return lockedGet(sideLength_); }
 
+    void setSmallTextPass(int sideLength, float splitHeight) CV_OVERRIDE
+    {
+        const char* func = "AdaptiveTextDetector::setSmallTextPass";
+        if (sideLength != 0)
+            adaptivetext::detail::checkIntRange(func, "sideLength", sideLength, MIN_SIDE_LENGTH, MAX_INPUT_SIDE,
+                                                "0 turns the second pass off; otherwise a side below the network "
+                                                "stride or above the largest network input side is refused");
+        adaptivetext::detail::checkPositive(func, "splitHeight", splitHeight, (float)MAX_INPUT_SIDE);
+        std::lock_guard<std::mutex> lock(mutex_);
+        smallTextSide_ = sideLength == 0 ? 0 : adaptivetext::detail::roundToStride(sideLength);
+        smallTextSplit_ = splitHeight;
+    }
+    int getSmallTextSideLength() const CV_OVERRIDE { return lockedGet(smallTextSide_); }
+    float getSmallTextSplitHeight() const CV_OVERRIDE { return lockedGet(smallTextSplit_); }
+
     void setScoreThreshold(float threshold) CV_OVERRIDE
     {
         adaptivetext::detail::checkUnitInterval("AdaptiveTextDetector::setScoreThreshold", "scoreThreshold",
@@ -295,9 +322,9 @@ private:
     {
         const Mat frame = frameArr.getMat();
         adaptivetext::detail::checkFrame(frame);
-        int policy, sideLength;
+        int policy, sideLength, smallTextSide;
         Size fixedSize;
-        float scoreThreshold, nmsThreshold;
+        float scoreThreshold, nmsThreshold, smallTextSplit;
         {
             std::lock_guard<std::mutex> lock(mutex_);
             policy = policy_;
@@ -305,10 +332,28 @@ private:
             fixedSize = fixedSize_;
             scoreThreshold = scoreThreshold_;
             nmsThreshold = nmsThreshold_;
+            smallTextSide = smallTextSide_;
+            smallTextSplit = smallTextSplit_;
         }
         const Size netSize = adaptivetext::detail::computeInputSize(frame.size(), policy, fixedSize, sideLength);
-        const Mat blob = adaptivetext::detail::makeInputBlob(frame, netSize);
+        adaptivetext::detail::TextPolygons polys = runPass(frame, netSize, scoreThreshold);
+        if (smallTextSide > 0 && policy != INPUT_SIZE_FIXED)
+        {
+            const Size smallNetSize =
+                adaptivetext::detail::computeInputSize(frame.size(), policy, Size(), smallTextSide);
+            // The split is given in first-pass input pixels; the polygons are in frame pixels.
+            const double firstScale = std::sqrt((double)netSize.width * netSize.height /
+                                                ((double)frame.cols * frame.rows));
+            polys = adaptivetext::detail::mergeScales(polys, runPass(frame, smallNetSize, scoreThreshold),
+                                                      (float)(smallTextSplit / firstScale));
+        }
+        return adaptivetext::detail::suppressOverlaps(polys, nmsThreshold);
+    }
 
+    // One forward pass at netSize → the polygons above the threshold, before the NMS.
+    adaptivetext::detail::TextPolygons runPass(const Mat& frame, const Size& netSize, float scoreThreshold) const
+    {
+        const Mat blob = adaptivetext::detail::makeInputBlob(frame, netSize);
         std::vector<Mat> outs;
         {
             std::lock_guard<std::mutex> lock(mutex_);
@@ -322,9 +367,7 @@ private:
             for (const Mat& m : netOuts)
                 outs.push_back(m.clone());
         }
-        adaptivetext::detail::TextPolygons polys =
-            adaptivetext::detail::decodePolygons(outs, scoreThreshold, netSize, frame.size());
-        return adaptivetext::detail::suppressOverlaps(polys, nmsThreshold);
+        return adaptivetext::detail::decodePolygons(outs, scoreThreshold, netSize, frame.size());
     }
 
     // The Net that runs netSize (called with mutex_ held): most recently used first, at most kMaxCachedNets.
@@ -352,6 +395,8 @@ private:
     Size fixedSize_;
     int defaultSide_;  // the long side of the default policy: 640, or the word model's when named "words"
     int sideLength_;
+    int smallTextSide_;     // the second pass's side; 0: one pass
+    float smallTextSplit_;  // first-pass input pixels
     float scoreThreshold_;
     float nmsThreshold_;
     int backendId_;

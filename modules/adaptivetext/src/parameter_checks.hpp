@@ -31,6 +31,14 @@ inline void checkIntRange(const char* func, const char* param, int value, int lo
                  format("%s: %s = %d is out of range: it must be in [%d, %d]; %s", func, param, value, lo, hi, why));
 }
 
+/** 0 < value <= hi; NaN is refused with the rest. */
+inline void checkPositive(const char* func, const char* param, float value, float hi)
+{
+    if (!(value > 0.f && value <= hi))
+        CV_Error(Error::StsOutOfRange,
+                 format("%s: %s = %g is out of range: it must be in (0, %g] (and not NaN)", func, param, value, hi));
+}
+
 /** An enum value: lo <= value <= hi. */
 inline void checkEnum(const char* func, const char* param, int value, int lo, int hi, const char* names)
 {

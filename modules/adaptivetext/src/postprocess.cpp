@@ -126,6 +126,37 @@ TextPolygons suppressOverlaps(const TextPolygons& in, float nmsThreshold)
     return kept;
 }
 
+namespace {
+
+float thickness(const std::vector<Point2f>& polygon)
+{
+    const Size2f size = minAreaRect(polygon).size;
+    return std::min(size.width, size.height);
+}
+
+void appendIf(TextPolygons& out, const TextPolygons& in, bool thin, float splitHeight)
+{
+    for (size_t i = 0; i < in.polygons.size(); ++i)
+    {
+        if ((thickness(in.polygons[i]) < splitHeight) == thin)
+        {
+            out.polygons.push_back(in.polygons[i]);
+            out.scores.push_back(in.scores[i]);
+        }
+    }
+}
+
+}  // namespace
+
+TextPolygons mergeScales(const TextPolygons& large, const TextPolygons& small, float splitHeight)
+{
+    CV_TRACE_FUNCTION();
+    TextPolygons out;
+    appendIf(out, large, false, splitHeight);
+    appendIf(out, small, true, splitHeight);
+    return out;
+}
+
 std::vector<std::vector<Point> > toIntegerPolygons(const std::vector<std::vector<Point2f> >& polygons)
 {
     std::vector<std::vector<Point> > out(polygons.size());

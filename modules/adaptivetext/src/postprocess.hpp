@@ -34,6 +34,11 @@ TextPolygons decodePolygons(const std::vector<Mat>& outs, float scoreThreshold, 
  *  when its polygonIoU() with a kept one is > nmsThreshold. Returns the kept polygons in that order. */
 TextPolygons suppressOverlaps(const TextPolygons& in, float nmsThreshold);
 
+/** Two-scale merge (AdaptiveTextDetector::setSmallTextPass): the polygons of `large` (the first, smaller
+ *  input) whose minimum-area rectangle is at least splitHeight frame pixels thick, then those of `small` (the
+ *  second, larger input) thinner than that. The NMS runs afterwards, over both. */
+TextPolygons mergeScales(const TextPolygons& large, const TextPolygons& small, float splitHeight);
+
 /** Rounds the vertices to integer pixels (they are already inside the frame). */
 std::vector<std::vector<Point> > toIntegerPolygons(const std::vector<std::vector<Point2f> >& polygons);
 

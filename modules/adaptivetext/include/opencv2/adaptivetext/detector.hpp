@@ -39,7 +39,7 @@ public:
     {
         INPUT_SIZE_FIXED = 0,       //!< resize to exactly getInputSize() (no aspect kept)
         INPUT_SIZE_SHORT_SIDE = 1,  //!< keep aspect; short side = getSideLength()
-        INPUT_SIZE_LONG_SIDE = 2    //!< keep aspect; long side = getSideLength() (the default, 640)
+        INPUT_SIZE_LONG_SIDE = 2    //!< keep aspect; long side = getSideLength() (the default, 512)
     };
 
     /** Bounds of the size settings. Every setter (and create) refuses a value outside its documented range
@@ -59,10 +59,11 @@ public:
            model adaptivetext_words.onnx (ICDAR2015-style words; named so, the detector starts at long side 1120,
            the word model's best on its validation split, see doc/model_card.md); shipped models are
            searched in $ADAPTIVETEXT_MODEL_DIR, then the source tree's data/models/, then the install folder
-    @param inputSize fixed network input size (rounded to multiples of 16); Size() (default) = keep aspect,
-           long side 640 (1120 for the model named "words"); otherwise as setInputSize
-    @param scoreThreshold minimum text score of a kept polygon, in [0, 1] (the defaults, 640 and 0.7, are the
-           shipped model's best on its validation split; doc/model_card.md)
+    @param inputSize fixed network input size (rounded to multiples of 16; one pass); Size() (default) = keep
+           aspect, long side 512 plus a second pass at 672 for small text (setSmallTextPass), or one pass at 1120
+           for the model named "words"; otherwise as setInputSize
+    @param scoreThreshold minimum text score of a kept polygon, in [0, 1] (the defaults, the two passes and 0.7,
+           are the shipped model's best on its validation splits; doc/model_card.md)
     @param nmsThreshold polygon-IoU threshold of the non-maximum suppression, in [0, 1]; the default 0.1 drops
            the overlapping pieces both shipped models return for one line or word (0.3 until 2026-11-29;
            chosen on the validation splits, doc/accuracy.md "Polygon NMS")
@@ -115,6 +116,24 @@ public:
     CV_WRAP virtual void setInputSizePolicy(int policy, int sideLength) = 0;
     CV_WRAP virtual int getInputSizePolicy() const = 0;
     CV_WRAP virtual int getSideLength() const = 0;
+
+    /** @brief Two-scale detection: a second network pass at a larger input, for small text.
+
+    With sideLength > 0 and a keep-aspect policy, detect() runs the network twice: at getSideLength() and at
+    sideLength (same policy). A polygon whose minimum-area rectangle is thinner than splitHeight pixels, measured
+    in the first pass's network input, is taken from the second pass; every other one from the first. Then one
+    polygon NMS over both. One small model sees small text best at a large input and long lines best at a small
+    one (doc/accuracy.md, "Two scales"). The line model's default is sideLength 672, splitHeight 32 with the
+    first pass at long side 512; the word model ("words") and INPUT_SIZE_FIXED run one pass.
+    @param sideLength long (or short) side of the second pass, in [MIN_SIDE_LENGTH, MAX_INPUT_SIDE] pixels,
+           rounded to multiples of 16; 0 turns the second pass off (else StsOutOfRange)
+    @param splitHeight in (0, MAX_INPUT_SIDE] pixels of the first pass's input, not NaN (else StsOutOfRange)
+    */
+    CV_WRAP virtual void setSmallTextPass(int sideLength, float splitHeight) = 0;
+    /** @brief The second pass's side length (0: one pass). */
+    CV_WRAP virtual int getSmallTextSideLength() const = 0;
+    /** @brief The thickness, in first-pass input pixels, under which polygons come from the second pass. */
+    CV_WRAP virtual float getSmallTextSplitHeight() const = 0;
 
     /** @brief Minimum text score of a kept polygon, in [0, 1], not NaN (else StsOutOfRange). */
     CV_WRAP virtual void setScoreThreshold(float threshold) = 0;
