@@ -91,8 +91,12 @@ BOOST_AUTO_TEST_CASE(shipped_defaults)
 
 BOOST_AUTO_TEST_CASE(two_passes_are_the_union_of_two_single_passes)
 {
-    const Mat image = imread(kRoot + "/data/samples/curved_text.jpg");
-    BOOST_REQUIRE(!image.empty());
+    const Mat sample = imread(kRoot + "/data/samples/curved_text.jpg");
+    BOOST_REQUIRE(!sample.empty());
+    // 640x480, smaller than the second pass's input, so that each pass resizes the frame itself, as one pass does
+    // (larger frames are shrunk once for both: the next test)
+    Mat image;
+    resize(sample, image, Size(640, 480), 0, 0, INTER_AREA);
     const int firstSide = 480, secondSide = 704;
     Ptr<AdaptiveTextDetector> det = AdaptiveTextDetector::create("", Size(), 0.7f, 1.f);  // NMS 1: keep all
     det->setInputSizePolicy(AdaptiveTextDetector::INPUT_SIZE_LONG_SIDE, firstSide);
@@ -122,7 +126,7 @@ BOOST_AUTO_TEST_CASE(two_passes_are_the_union_of_two_single_passes)
             frameSplit = candidate;
     }
     BOOST_REQUIRE_MESSAGE(frameSplit > 0, "no split on this image takes polygons from both passes");
-    // the sample is 640 px wide, landscape: the first pass's input is 480/640 of the frame
+    // the frame is 640 px wide, landscape: the first pass's input is 480/640 of it
     det->setSmallTextPass(secondSide, frameSplit * firstSide / (float)image.cols);
     det->detect(image, both, bothScores);
 
@@ -147,6 +151,36 @@ BOOST_AUTO_TEST_CASE(two_passes_are_the_union_of_two_single_passes)
     det->setSmallTextPass(firstSide, (float)AdaptiveTextDetector::MAX_INPUT_SIDE);
     det->detect(image, both, bothScores);
     BOOST_CHECK(asSet(both, bothScores) == asSet(polys[0], scores[0]));
+}
+
+BOOST_AUTO_TEST_CASE(a_frame_larger_than_both_inputs_is_shrunk_once_for_both)
+{
+    // 800x600 under passes at 512 and 672: the detector resizes it once to 672x512 and takes 512x384 from that
+    // copy. Detecting on that copy itself must give the same polygons, scaled by 800/672, and the same scores.
+    const Mat frame = imread(kRoot + "/data/samples/curved_text.jpg");
+    BOOST_REQUIRE_EQUAL(frame.cols, 800);
+    Mat copy;
+    resize(frame, copy, Size(672, 512), 0, 0, INTER_AREA);
+    Ptr<AdaptiveTextDetector> det = AdaptiveTextDetector::create("", Size(), 0.7f, 1.f);
+    det->setInputSizePolicy(AdaptiveTextDetector::INPUT_SIZE_LONG_SIDE, 512);
+    det->setSmallTextPass(672, 32.f);
+    std::vector<std::vector<Point> > onFrame, onCopy;
+    std::vector<float> frameScores, copyScores;
+    det->detect(frame, onFrame, frameScores);
+    det->detect(copy, onCopy, copyScores);
+    BOOST_REQUIRE_GT(onFrame.size(), 0u);
+    BOOST_REQUIRE_EQUAL(onFrame.size(), onCopy.size());
+    const double sx = 800.0 / 672, sy = 600.0 / 512;
+    for (size_t i = 0; i < onFrame.size(); ++i)  // both in descending score order, ties in the same order
+    {
+        BOOST_CHECK_EQUAL(frameScores[i], copyScores[i]);
+        BOOST_REQUIRE_EQUAL(onFrame[i].size(), onCopy[i].size());
+        for (size_t v = 0; v < onFrame[i].size(); ++v)
+        {
+            BOOST_CHECK_LE(std::abs(onFrame[i][v].x - onCopy[i][v].x * sx), 2.0);
+            BOOST_CHECK_LE(std::abs(onFrame[i][v].y - onCopy[i][v].y * sy), 2.0);
+        }
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
