@@ -65,6 +65,12 @@ S15_MIX='[{"path":"'$PACK'/td500_train270","weight":0.35},
  {"path":"'$PACK'/realbg_lines_s1","weight":0.15,"val_fraction":0.0},
  {"path":"'$PACK'/lines_mlt","weight":0.1,"val_fraction":0.0},
  {"path":"'$PACK'/lines_ic15_train800","weight":0.05,"val_fraction":0.0}]'
+S15B_INIT=training/checkpoints/campaign_lines_s15_gpu_td5.pt
+S15_TD6='[{"path":"'$PACK'/td500_train270","weight":0.6},
+ {"path":"'$PACK'/synth_train_s1_640","weight":0.2,"val_fraction":0.0},
+ {"path":"'$PACK'/realbg_lines_s1","weight":0.1,"val_fraction":0.0},
+ {"path":"'$PACK'/lines_mlt","weight":0.05,"val_fraction":0.0},
+ {"path":"'$PACK'/lines_ic15_train800","weight":0.05,"val_fraction":0.0}]'
 S15_TD5='[{"path":"'$PACK'/td500_train270","weight":0.5},
  {"path":"'$PACK'/synth_train_s1_640","weight":0.2,"val_fraction":0.0},
  {"path":"'$PACK'/realbg_lines_s1","weight":0.15,"val_fraction":0.0},
@@ -89,6 +95,12 @@ for name in $ARMS; do
                    --set "data.augment=$S15_AUG" & ;;
         Z_640) arm Z_640 "$S15_INIT" 153 "${S15_DESIGN[@]}" --set optim.lr=0.0002 --set data.train_size=640 --set "data.sources=$S15_MIX" \
                    --set 'data.augment={"long_axis_quads":true,"long_axis_min_aspect":2.0,"zoom_out_prob":0.5,"zoom_out_max":2.5}' & ;;
+        # Session 15, second call: Z_td5 trained on, TD500-heavier (T6, the line fine-tune the issue plans) or
+        # with its own mix and another seed (R: how far two runs of one recipe land apart).
+        T6) arm T6 "$S15B_INIT" 154 "${S15_DESIGN[@]}" --set optim.lr=0.0001 --set "data.sources=$S15_TD6" \
+                --set "data.augment=$S15_AUG" & ;;
+        R) arm R "$S15B_INIT" 155 "${S15_DESIGN[@]}" --set optim.lr=0.0001 --set "data.sources=$S15_TD5" \
+               --set "data.augment=$S15_AUG" & ;;
         *) echo "unknown arm $name"; exit 2 ;;
     esac
 done
