@@ -95,7 +95,8 @@ for name in $ARMS; do
                    --set "data.augment=$S15_AUG" & ;;
         Z_640) arm Z_640 "$S15_INIT" 153 "${S15_DESIGN[@]}" --set optim.lr=0.0002 --set data.train_size=640 --set "data.sources=$S15_MIX" \
                    --set 'data.augment={"long_axis_quads":true,"long_axis_min_aspect":2.0,"zoom_out_prob":0.5,"zoom_out_max":2.5}' & ;;
-        # Session 15, second call: Z_td5 trained on, TD500-heavier (T6, the line fine-tune the issue plans) or
+        # Written for a second session-15 call that the paused loans refused (smoke-tested on the CPU only):
+        # Z_td5 trained on, TD500-heavier (T6, the line fine-tune the issue plans) or
         # with its own mix and another seed (R: how far two runs of one recipe land apart).
         T6) arm T6 "$S15B_INIT" 154 "${S15_DESIGN[@]}" --set optim.lr=0.0001 --set "data.sources=$S15_TD6" \
                 --set "data.augment=$S15_AUG" & ;;

@@ -123,3 +123,23 @@ def test_slim_checkpoint_keeps_weights_and_config_only(tmp_path):
     torch.save({"weights": 1}, tmp_path / "other.pt")
     with pytest.raises(SystemExit, match="not a trainer checkpoint"):
         stages.slim_checkpoint(str(tmp_path / "other.pt"), str(tmp_path / "x.pt"))
+
+
+def test_average_checkpoints_means_floats_and_keeps_the_last_counters(tmp_path):
+    # Hand-made state dicts: the mean of 1, 2 and 6 is 3; an int64 counter comes from the last source.
+    paths = []
+    for i, (w, n) in enumerate(((1.0, 10), (2.0, 20), (6.0, 30))):
+        state = {"w": torch.full((2, 2), w), "bn.num_batches_tracked": torch.tensor(n)}
+        paths.append(str(tmp_path / ("c%d.pt" % i)))
+        torch.save({"model": state, "config": {"width_mult": 0.125}, "step": 100 * (i + 1), "optimizer": {}}, paths[-1])
+    stages.average_checkpoints(paths, str(tmp_path / "mean.pt"))
+    mean = torch.load(tmp_path / "mean.pt", weights_only=False)
+    assert torch.equal(mean["model"]["w"], torch.full((2, 2), 3.0))
+    assert mean["model"]["bn.num_batches_tracked"].item() == 30
+    assert mean["step"] == 300 and "optimizer" not in mean
+    assert mean["averaged_from"] == ["c0.pt", "c1.pt", "c2.pt"]
+    torch.save({"model": {"v": torch.zeros(2)}, "config": {}}, tmp_path / "other.pt")
+    with pytest.raises(SystemExit, match="other tensors"):
+        stages.average_checkpoints([paths[0], str(tmp_path / "other.pt")], str(tmp_path / "x.pt"))
+    with pytest.raises(SystemExit, match="at least two"):
+        stages.average_checkpoints(paths[:1], str(tmp_path / "x.pt"))
