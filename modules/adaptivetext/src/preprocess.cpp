@@ -102,6 +102,16 @@ Mat makeInputBlob(const Mat& frame, const Size& netSize)
     return packBlob(bgr);
 }
 
+Mat sharedPassSource(const Mat& frame, const Size& a, const Size& b)
+{
+    const Size larger = a.area() >= b.area() ? a : b;
+    if (frame.cols <= larger.width || frame.rows <= larger.height)
+        return frame;
+    Mat shrunk;
+    resize(frame, shrunk, larger, 0, 0, INTER_AREA);
+    return shrunk;
+}
+
 }  // namespace detail
 }  // namespace adaptivetext
 }  // namespace cv

@@ -42,6 +42,11 @@ void checkFrame(const Mat& frame);
  *  and packs it as a 1x3xHxW float32 blob with values 0..255 (the graph normalises). */
 Mat makeInputBlob(const Mat& frame, const Size& netSize);
 
+/** What two passes at netSizes a and b read: a frame larger than the larger of them in both sides is shrunk once
+ *  (INTER_AREA) to it, so that the smaller input is taken from that copy (resizing a large frame is the costly
+ *  part of preprocessing); any other frame is returned as it is. */
+Mat sharedPassSource(const Mat& frame, const Size& a, const Size& b);
+
 }  // namespace detail
 }  // namespace adaptivetext
 }  // namespace cv
