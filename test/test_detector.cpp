@@ -398,6 +398,15 @@ BOOST_AUTO_TEST_CASE(shipped_model_names_resolve_to_their_files)
         BOOST_CHECK_EQUAL(cv::AdaptiveTextDetector::create("words")->getSideLength(), 1120);
         // a name that is not a shipped model is a path: it does not exist, and the error says so
         BOOST_CHECK_THROW(cv::AdaptiveTextDetector::create("wordz"), cv::Exception);
+        // findModel names the file create() loads: the folder searched first, then any path unchanged
+        BOOST_CHECK_EQUAL(cv::AdaptiveTextDetector::findModel("words"), models.dir + "/adaptivetext_words.onnx");
+        BOOST_CHECK_EQUAL(cv::AdaptiveTextDetector::findModel("wordz"), "wordz");
+        BOOST_CHECK_EQUAL(cv::AdaptiveTextDetector::findModel("/a/b.onnx"), "/a/b.onnx");
+    }
+    {
+        ScopedModelDir models("adaptivetext_default.onnx");
+        BOOST_CHECK_EQUAL(cv::AdaptiveTextDetector::findModel(""), models.dir + "/adaptivetext_default.onnx");
+        BOOST_CHECK_EQUAL(cv::AdaptiveTextDetector::findModel("lines"), models.dir + "/adaptivetext_default.onnx");
     }
     checkMatches(polys, scores, expected("s1"));
 }

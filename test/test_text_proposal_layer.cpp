@@ -88,6 +88,13 @@ BOOST_AUTO_TEST_CASE(one_by_one_score_map)
     checkCase("map1x1");
 }
 
+// All 36 best-scored boxes of a 6x6 map fall under min_size but one: the pre-NMS top N counts only the boxes
+// that pass the size filter, so the output holds boxes ranked far below the first N scores.
+BOOST_AUTO_TEST_CASE(top_n_counts_only_boxes_above_min_size)
+{
+    checkCase("small_best");
+}
+
 BOOST_AUTO_TEST_CASE(boxes_partly_outside_are_clipped_to_the_image)
 {
     checkCase("clip");

@@ -85,6 +85,14 @@ def test_setters_and_getters(cv2, detector):
     assert detector.getSmallTextSideLength() == 0
 
 
+def test_find_model_names_the_file_create_loads(cv2):
+    # A static CV_WRAP method: also cv2.AdaptiveTextDetector_findModel, as create.
+    assert cv2.AdaptiveTextDetector.findModel("/a/b.onnx") == "/a/b.onnx"
+    found = cv2.AdaptiveTextDetector_findModel("words")
+    assert os.path.basename(found) == "adaptivetext_words.onnx" and os.path.exists(found)
+    assert os.path.basename(cv2.AdaptiveTextDetector.findModel("")) == "adaptivetext_default.onnx"
+
+
 def test_bad_frame_raises_cv2_error_with_message(cv2, detector):
     with pytest.raises(cv2.error, match="must be 8-bit"):
         detector.detect(np.zeros((48, 64, 3), np.float32))

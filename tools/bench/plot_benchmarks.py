@@ -191,9 +191,10 @@ def write_doc(path, plot_path, machine, images, loads):
             "(long side 512, then 672 for thin lines: `setSmallTextPass`), its stages summed over both passes. "
             "The peer runs once, at the larger of the two inputs; the `long640` row gives it at 640.",
             "- **Ours** (`apps/adaptive_text_benchmark`): per configuration a fresh detector and a fresh "
-            "`cv::dnn::Net` of the same model, `cv::setNumThreads(threads)`, warm-up runs, then each timed "
-            "iteration runs the stages once on the Net and `AdaptiveTextDetector::detect` once (the end-to-end "
-            "column); medians and p10/p90 over the iterations.",
+            "`cv::dnn::Net` per pass of the same model, `cv::setNumThreads(threads)`, warm-up runs, then the "
+            "timed iterations of the stages on those Nets, then as many `AdaptiveTextDetector::detect` calls in "
+            "a row (the end-to-end column; until session 16 each detect call followed a staged iteration); "
+            "medians and p10/p90 over the iterations.",
             "- **Stages**: *preprocess* = the detector's resize + blob packing (`src/preprocess.cpp`, compiled "
             "into the tool and timed around the call; until 2026-11-26 it was `blobFromImage`, 60-190 ms on this "
             "VM, see `doc/opencv_observations.md` §6) + the graph's normalisation conv `preprocess`; the graph layers' times come from `Net::getPerfProfile` after each "

@@ -219,6 +219,24 @@ def main():
     expected = [[0, 16, 0, 32, 16], [0, 16, 16, 32, 32], [0, 0, 16, 16, 32], [0, 0, 0, 16, 16]]
     assert np.allclose(rois[:4], expected) and np.all(rois[4:, 0] == -1)
 
+    # The best-scored boxes are below min_size: pre_nms_top_n must count only boxes that survive the size
+    # filter, so the layer has to look past the first pre_nms_top_n scores (it decodes lazily, in rounds).
+    small_p = params(8, [5.0, 24.0], [1.0], 20, 20, 0.5, 8.0)
+    for _ in range(1000):
+        scores, deltas = draw(rng, 2, 6, 6, 0.3)
+        scores[0, 0] += 1.0  # the 5-px anchor ranks first everywhere
+        rois, _, sm, im = reference(scores, deltas, 48, 48, small_p)
+        # Rows of both anchors: the 24-px boxes (wider than 12 px at these deltas) rank after all 36 small ones,
+        # so a layer that took the first 20 scores before filtering would output none of them.
+        valid = rois[:, 0] == 0
+        small = int(np.sum(valid & (rois[:, 3] - rois[:, 1] < 12)))
+        large = int(np.sum(valid & (rois[:, 3] - rois[:, 1] >= 12)))
+        if sm > SIZE_MARGIN and im > IOU_MARGIN and small >= 1 and large >= 1:
+            break
+    else:
+        raise RuntimeError("no small-best case")
+    save("small_best", scores, deltas, 48, 48, small_p)
+
     # A node of a newer contract version: the import must refuse it.
     common.save_case(PREFIX + "_version2", make_model(1, p, version=2))
 

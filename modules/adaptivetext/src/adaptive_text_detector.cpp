@@ -412,6 +412,11 @@ private:
 
 AdaptiveTextDetector::~AdaptiveTextDetector() {}
 
+String AdaptiveTextDetector::findModel(const String& model)
+{
+    return resolveModel(model);
+}
+
 Ptr<AdaptiveTextDetector> AdaptiveTextDetector::create(const String& model, const Size& inputSize,
                                                        float scoreThreshold, float nmsThreshold, int backendId,
                                                        int targetId)

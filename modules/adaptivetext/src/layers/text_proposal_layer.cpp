@@ -117,9 +117,7 @@ public:
         detail::checkFloat32(scores, kOp, "scores");
         detail::checkFloat32(deltas, kOp, "deltas");
 
-        std::vector<Candidate> candidates = decodeCandidates(scores, deltas, (float)image.size[3],
-                                                             (float)image.size[2]);
-        orderTopCandidates(candidates);
+        std::vector<Candidate> candidates = topCandidates(scores, deltas, (float)image.size[3], (float)image.size[2]);
         std::vector<int> kept = greedyNms(candidates);
         writeOutputs(candidates, kept, outputs[0], outputs[1]);
     }
@@ -147,57 +145,62 @@ private:
                 CV_CheckEQ(scores[d], deltas[d], "adaptivetext.TextProposal: scores and deltas maps differ in size");
     }
 
-    // Decodes every anchor at every cell, clips to the image and drops boxes below min_size.
-    std::vector<Candidate> decodeCandidates(const Mat& scores, const Mat& deltas, float imgW, float imgH) const
+    // The first pre_nms_top_n boxes, in contract order, among those that are at least min_size after decoding and
+    // clipping: the same set as decoding all A*Hf*Wf anchors, filtering, then ranking, but only the boxes that can
+    // make the cut are decoded. Scores are ranked first; each round decodes the next best anchors, as many as are
+    // still missing, so the kept boxes are always a prefix of the ranked valid ones. (Decoding all 97k anchors of
+    // a 672x512 input cost about 1.5 ms of the layer's 2.5-3 ms.)
+    std::vector<Candidate> topCandidates(const Mat& scores, const Mat& deltas, float imgW, float imgH) const
     {
-        // Larger dw/dh would overflow exp() into boxes of no meaning (Faster R-CNN's clamp).
-        const float maxLogScale = std::log(1000.f / 16.f);
         const int A = (int)anchorShapes.size(), Hf = scores.size[2], Wf = scores.size[3];
-        const size_t plane = (size_t)Hf * Wf;
+        const size_t plane = (size_t)Hf * Wf, total = (size_t)A * plane;
         const float* s = scores.ptr<float>();
-        const float* d = deltas.ptr<float>();
+        std::vector<Candidate> ranked(total);
+        for (size_t i = 0; i < total; ++i)
+            ranked[i] = Candidate{ s[i], (int)i, Box() };
         std::vector<Candidate> out;
-        out.reserve((size_t)A * plane);
-        for (int a = 0; a < A; ++a)
+        out.reserve(std::min(total, (size_t)preNmsTopN));
+        size_t begin = 0;
+        while (out.size() < (size_t)preNmsTopN && begin < total)
         {
-            const float aw = anchorShapes[a].first, ah = anchorShapes[a].second;
-            const float* dx = d + (size_t)(4 * a) * plane;
-            const float* dy = dx + plane;
-            const float* dw = dy + plane;
-            const float* dh = dw + plane;
-            for (int y = 0; y < Hf; ++y)
+            const size_t end = std::min(total, begin + ((size_t)preNmsTopN - out.size()));
+            if (end < total)
+                std::nth_element(ranked.begin() + begin, ranked.begin() + end, ranked.end(), ranksBefore);
+            for (size_t i = begin; i < end; ++i)
             {
-                const float cy = (y + 0.5f) * featStride;
-                for (int x = 0; x < Wf; ++x)
-                {
-                    const size_t i = (size_t)y * Wf + x;
-                    const float cx = (x + 0.5f) * featStride;
-                    const float px = cx + dx[i] * aw, py = cy + dy[i] * ah;
-                    const float pw = aw * std::exp(std::min(dw[i], maxLogScale));
-                    const float ph = ah * std::exp(std::min(dh[i], maxLogScale));
-                    Box b;
-                    b.x1 = std::min(std::max(px - 0.5f * pw, 0.f), imgW);
-                    b.y1 = std::min(std::max(py - 0.5f * ph, 0.f), imgH);
-                    b.x2 = std::min(std::max(px + 0.5f * pw, 0.f), imgW);
-                    b.y2 = std::min(std::max(py + 0.5f * ph, 0.f), imgH);
-                    if (b.x2 - b.x1 < minSize || b.y2 - b.y1 < minSize)
-                        continue;
-                    out.push_back(Candidate{ s[(size_t)a * plane + i], (int)((size_t)a * plane + i), b });
-                }
+                Candidate c = ranked[i];
+                if (decodeBox(deltas, c.index, Wf, plane, imgW, imgH, c.box))
+                    out.push_back(c);
             }
+            begin = end;
         }
+        std::sort(out.begin(), out.end(), ranksBefore);
         return out;
     }
 
-    // Keeps the first pre_nms_top_n in contract order; a partial selection avoids sorting all A*Hf*Wf.
-    void orderTopCandidates(std::vector<Candidate>& c) const
+    // The box of flat anchor index `index` ((a*Hf + y)*Wf + x), clipped to the image; false when it is under
+    // min_size on a side.
+    bool decodeBox(const Mat& deltas, int index, int Wf, size_t plane, float imgW, float imgH, Box& b) const
     {
-        if (c.size() > (size_t)preNmsTopN)
-        {
-            std::nth_element(c.begin(), c.begin() + preNmsTopN, c.end(), ranksBefore);
-            c.resize(preNmsTopN);
-        }
-        std::sort(c.begin(), c.end(), ranksBefore);
+        // Larger dw/dh would overflow exp() into boxes of no meaning (Faster R-CNN's clamp).
+        static const float maxLogScale = std::log(1000.f / 16.f);
+        const int a = (int)(index / plane);
+        const size_t i = index - (size_t)a * plane;
+        const int y = (int)(i / Wf), x = (int)(i % Wf);
+        const float aw = anchorShapes[a].first, ah = anchorShapes[a].second;
+        const float* dx = deltas.ptr<float>() + (size_t)(4 * a) * plane;
+        const float* dy = dx + plane;
+        const float* dw = dy + plane;
+        const float* dh = dw + plane;
+        const float cx = (x + 0.5f) * featStride, cy = (y + 0.5f) * featStride;
+        const float px = cx + dx[i] * aw, py = cy + dy[i] * ah;
+        const float pw = aw * std::exp(std::min(dw[i], maxLogScale));
+        const float ph = ah * std::exp(std::min(dh[i], maxLogScale));
+        b.x1 = std::min(std::max(px - 0.5f * pw, 0.f), imgW);
+        b.y1 = std::min(std::max(py - 0.5f * ph, 0.f), imgH);
+        b.x2 = std::min(std::max(px + 0.5f * pw, 0.f), imgW);
+        b.y2 = std::min(std::max(py + 0.5f * ph, 0.f), imgH);
+        return !(b.x2 - b.x1 < minSize || b.y2 - b.y1 < minSize);
     }
 
     // Greedy NMS in order; stops once post_nms_top_n boxes are kept since later ones would not be output.

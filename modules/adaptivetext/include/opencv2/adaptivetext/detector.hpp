@@ -27,7 +27,7 @@ several threads. The forward pass is serialised by an internal mutex (cv::dnn::N
 resizing and post-processing run in parallel. For parallel forward passes, create one detector per thread.
 Setters may be called at any time; they apply to detect() calls that start afterwards.
 
-Networks: one cv::dnn::Net is kept per network input size (at most 3, most recently used), because
+Networks: one cv::dnn::Net is kept per network input size (at most 4, most recently used), because
 OpenCV 4.6 has been seen to compute wrong results when one Net is reused across input shapes; a new size
 costs one model load from memory (see doc/detector.md).
  */
@@ -75,6 +75,13 @@ public:
     CV_WRAP static Ptr<AdaptiveTextDetector> create(const String& model, const Size& inputSize = Size(),
                                                     float scoreThreshold = 0.7f, float nmsThreshold = 0.1f,
                                                     int backendId = 0, int targetId = 0);
+
+    /** @brief The model file create() loads for `model`: "" and "lines" give the shipped line model's path,
+    "words" the word model's (searched as create() documents; Error::StsObjectNotFound naming the folders when
+    it is absent); any other string is returned unchanged. For tools that read the same file themselves, such
+    as adaptivetext::readModel().
+    */
+    CV_WRAP static String findModel(const String& model);
 
     /** @brief Detects text polygons.
     @param frame 8-bit image with 1, 3 (BGR) or 4 (BGRA) channels, any size
