@@ -76,6 +76,15 @@ S15_TD5='[{"path":"'$PACK'/td500_train270","weight":0.5},
  {"path":"'$PACK'/realbg_lines_s1","weight":0.15,"val_fraction":0.0},
  {"path":"'$PACK'/lines_mlt","weight":0.1,"val_fraction":0.0},
  {"path":"'$PACK'/lines_ic15_train800","weight":0.05,"val_fraction":0.0}]'
+# Session 16: Z_td5's mix with a fifth of it signage (synth_signage_s2_640: big 1-4-glyph lines and letters set
+# wide, the kinds of line Z_td5 misses whole on TD500 test; doc/accuracy.md). Pack it with
+# LIMITS="... synth_signage_s2_640:300" after building it (doc/training.md, "Session 16").
+S16_SIGN='[{"path":"'$PACK'/td500_train270","weight":0.45},
+ {"path":"'$PACK'/synth_train_s1_640","weight":0.1,"val_fraction":0.0},
+ {"path":"'$PACK'/synth_signage_s2_640","weight":0.15,"val_fraction":0.0},
+ {"path":"'$PACK'/realbg_lines_s1","weight":0.15,"val_fraction":0.0},
+ {"path":"'$PACK'/lines_mlt","weight":0.1,"val_fraction":0.0},
+ {"path":"'$PACK'/lines_ic15_train800","weight":0.05,"val_fraction":0.0}]'
 
 # ARMS picks which of these run; AUGMENT (a JSON dict of Augmenter fields) applies to every arm.
 ARMS=${ARMS:-"A_w0125 F F640"}
@@ -102,6 +111,8 @@ for name in $ARMS; do
                 --set "data.augment=$S15_AUG" & ;;
         R) arm R "$S15B_INIT" 155 "${S15_DESIGN[@]}" --set optim.lr=0.0001 --set "data.sources=$S15_TD5" \
                --set "data.augment=$S15_AUG" & ;;
+        SG) arm SG "$S15B_INIT" 161 "${S15_DESIGN[@]}" --set optim.lr=0.00015 --set "data.sources=$S16_SIGN" \
+                --set "data.augment=$S15_AUG" & ;;
         *) echo "unknown arm $name"; exit 2 ;;
     esac
 done

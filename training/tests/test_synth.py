@@ -85,3 +85,42 @@ def test_cli_generate(tmp_path):
                        "--no-photos"]) == 0
     assert os.path.exists(os.path.join(out, "images", "synth_000000.jpg"))
     assert os.path.exists(os.path.join(out, "gt", "synth_000000.txt"))
+
+
+def test_signage_options_draw_nothing_when_off_and_change_the_lines_when_on():
+    # Off (the defaults): the very same sample as a config that never names them.
+    base = synth.render_sample(3, 0, synth.SynthConfig(size=320, use_photos=False))
+    off = synth.render_sample(3, 0, synth.SynthConfig(size=320, use_photos=False, big_text_prob=0.0,
+                                                      wide_tracking_prob=0.0))
+    assert np.array_equal(base[0], off[0])
+    # On: every placed, readable line is 1-4 glyphs tall at >= 0.13 of the short side (the ink height of a
+    # glyph is at least half its font size), and letters are set apart.
+    cfg = synth.SynthConfig(size=320, use_photos=False, big_text_prob=1.0, wide_tracking_prob=1.0,
+                            tiny_text_prob=0.0, word_instance_prob=0.0, vertical_prob=0.0)
+    short_sides, lengths = [], []
+    for index in range(4):
+        image, instances, _ = synth.render_sample(5, index, cfg)
+        for poly, text, ignore in instances:
+            assert not ignore and 1 <= len(text) <= 4, text
+            (_, _), (w, h), _ = cv2.minAreaRect(poly.astype(np.float32))
+            short_sides.append(min(w, h) / min(image.shape[:2]))
+            lengths.append(len(text))
+    assert short_sides and min(short_sides) > 0.13 * 0.5
+
+
+def test_wide_tracking_spreads_the_glyphs_of_a_line():
+    # Chinese glyphs are about square: a line's length over its height and glyph count is about 1 + tracking.
+    def spread(wide):
+        cfg = synth.SynthConfig(size=320, use_photos=False, chinese_prob=1.0, tiny_text_prob=0.0,
+                                vertical_prob=0.0, arc_prob=0.0, wave_prob=0.0, perspective_prob=0.0,
+                                wide_tracking_prob=wide)
+        ratios = []
+        for index in range(6):
+            _, instances, _ = synth.render_sample(9, index, cfg)
+            for poly, text, _ in instances:
+                (_, _), (w, h), _ = cv2.minAreaRect(poly.astype(np.float32))
+                if len(text) >= 3:
+                    ratios.append(max(w, h) / (min(w, h) * len(text)))
+        return float(np.median(ratios))
+    normal, wide = spread(0.0), spread(1.0)
+    assert wide > 1.4 * normal, (normal, wide)
