@@ -396,6 +396,13 @@ BOOST_AUTO_TEST_CASE(shipped_model_names_resolve_to_their_files)
         BOOST_CHECK_NO_THROW(cv::AdaptiveTextDetector::create("words", kNetSize, 0.5f, 0.3f)->detect(testImage(), polys, scores));
         // named "words", the keep-aspect policy starts at the word model's validated long side (doc/model_card.md)
         BOOST_CHECK_EQUAL(cv::AdaptiveTextDetector::create("words")->getSideLength(), 1120);
+        // the word model's file given by path starts there too, with one pass; another file name gets the line
+        // model's two passes
+        cv::Ptr<cv::AdaptiveTextDetector> byPath =
+            cv::AdaptiveTextDetector::create(models.dir + "/adaptivetext_words.onnx");
+        BOOST_CHECK_EQUAL(byPath->getSideLength(), 1120);
+        BOOST_CHECK_EQUAL(byPath->getSmallTextSideLength(), 0);
+        BOOST_CHECK_EQUAL(cv::AdaptiveTextDetector::create(modelPath())->getSideLength(), 512);
         // a name that is not a shipped model is a path: it does not exist, and the error says so
         BOOST_CHECK_THROW(cv::AdaptiveTextDetector::create("wordz"), cv::Exception);
         // findModel names the file create() loads: the folder searched first, then any path unchanged

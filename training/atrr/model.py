@@ -299,5 +299,16 @@ def collate_images(samples, device=None):
     return torch.from_numpy(batch).to(device)
 
 
+def freeze_batch_norm_stats(model):
+    """Put every BatchNorm in eval mode: it normalises with its running statistics and stops updating them.
+
+    Fine-tuning on the CPU runs batches of 4, whose statistics are noisier than the batch-16 GPU runs that set
+    the running ones; the affine weights still train. Call after every model.train()."""
+    for m in model.modules():
+        if isinstance(m, nn.modules.batchnorm._BatchNorm):
+            m.eval()
+    return model
+
+
 def count_parameters(model):
     return sum(p.numel() for p in model.parameters())

@@ -67,6 +67,7 @@ DEFAULTS = {
         "find_unused_parameters": True,  # a batch without positives leaves heads unused
         "bf16_backbone": False,  # backbone under bfloat16 autocast while training (cpu_speed.py)
         "channels_last": False,  # channels-last weights and activations (cpu_speed.py)
+        "freeze_bn_stats": False,  # BatchNorm uses and keeps its running statistics (small-batch fine-tunes)
     },
     "optim": {"name": "sgd", "lr": 0.01, "momentum": 0.9, "nesterov": False, "weight_decay": 1e-4,
               "betas": [0.9, 0.999]},
@@ -587,6 +588,12 @@ class Trainer:
         cfg = getattr(self.model, "cfg", None)
         return cfg.to_dict() if hasattr(cfg, "to_dict") else dict(self.cfg["model"])
 
+    def set_train_mode(self):
+        self.model.train()
+        if self.cfg["train"]["freeze_bn_stats"]:
+            from .model import freeze_batch_norm_stats
+            freeze_batch_norm_stats(self.model)
+
     def run_validation(self):
         if self.ctx.main and self.val_items:
             self.model.eval()
@@ -596,7 +603,7 @@ class Trainer:
                     lambda img: self.model.predict(img, input_size), self.val_items,
                     os.path.join(self.run_dir, "val_gt"), os.path.join(self.run_dir, "val_pred"),
                     self.cfg["val"]["protocol"], self.cfg["val"]["evaluator"], log=log.warning)
-            self.model.train()
+            self.set_train_mode()
             self.last_val_seconds = result["seconds"]
             log.info("step %d: validation P %.3f R %.3f F %.3f (%s evaluator, %d images, %.0f s)",
                      self.step, result["precision"], result["recall"], result["hmean"], result["evaluator"],
@@ -647,7 +654,7 @@ class Trainer:
                                         tcfg["progress"] if self.ctx.main else "none")
         meters, seen, window_start = {}, 0, time.time()
         stopped_early = False
-        self.model.train()
+        self.set_train_mode()
         step_start = time.time()  # a step's time includes waiting for its batch
         try:
             for samples in self.loader():

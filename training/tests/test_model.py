@@ -13,7 +13,8 @@ from torchvision.ops import roi_align
 from training.atrr import ops, targets
 from training.atrr.anchors import anchor_shapes, grid_anchors
 from training.atrr.config import ModelConfig
-from training.atrr.model import ATRR, SEBlock, collate_images, pairs_to_polygon, polygon_nms
+from training.atrr.model import (ATRR, SEBlock, collate_images, freeze_batch_norm_stats, pairs_to_polygon,
+                                 polygon_nms)
 from conftest import rectangle_sample
 
 
@@ -211,6 +212,28 @@ def test_short_training_run_lowers_the_loss(one_thread):
     assert last < 0.8 * first, "loss went from %.3f to %.3f: %s" % (first, last, np.round(totals, 3))
     polygons, scores = model.predict(data[0]["image"], (128, 96))
     assert len(polygons) == len(scores) and all(p.shape[1] == 2 for p in polygons)
+
+
+def test_frozen_batch_norm_stats_stay_while_its_weights_train(one_thread):
+    rng = np.random.default_rng(1)
+    batch = [rectangle_sample(rng, 96, 128) for _ in range(2)]
+
+    def one_step(freeze):
+        torch.manual_seed(0)
+        model = ATRR(tiny_config()).train()
+        if freeze:
+            freeze_batch_norm_stats(model)
+        bn = next(m for m in model.modules() if isinstance(m, torch.nn.BatchNorm2d))
+        before = (bn.running_mean.clone(), bn.running_var.clone())
+        model.forward_train(collate_images(batch), batch)["total"].backward()
+        return bn, before
+
+    bn, (mean, var) = one_step(freeze=True)
+    assert not bn.training
+    assert torch.equal(bn.running_mean, mean) and torch.equal(bn.running_var, var)
+    assert bn.weight.grad is not None and float(bn.weight.grad.abs().sum()) > 0, "the affine weights must train"
+    bn, (mean, var) = one_step(freeze=False)
+    assert not torch.equal(bn.running_mean, mean), "without freezing, a step updates the statistics"
 
 
 def test_polygon_iou_score_target_follows_the_decoded_polygon():

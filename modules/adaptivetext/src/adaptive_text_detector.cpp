@@ -98,16 +98,26 @@ String resolveModel(const String& model)
     return model;
 }
 
+// The shipped word model, named "words" or given by a path to its file (the ONNX graph carries no settings that
+// OpenCV 4.6 exposes, so the file name is what tells it from the line model).
+bool isWordModel(const String& model)
+{
+    if (model == kWordsAlias)
+        return true;
+    const size_t slash = model.find_last_of("/\\");
+    return model.substr(slash == String::npos ? 0 : slash + 1) == kWordModelName;
+}
+
 // The keep-aspect long side a detector starts with: the one its shipped model was validated at.
 int defaultSideLength(const String& model)
 {
-    return model == kWordsAlias ? kWordModelSideLength : kDefaultSideLength;
+    return isWordModel(model) ? kWordModelSideLength : kDefaultSideLength;
 }
 
 // The word model runs one pass: its long side 1120 was chosen for one pass, and a second would double its cost.
 int defaultSmallTextSide(const String& model)
 {
-    return model == kWordsAlias ? 0 : kDefaultSmallTextSide;
+    return isWordModel(model) ? 0 : kDefaultSmallTextSide;
 }
 
 std::vector<uchar> readFileBytes(const String& path)
@@ -396,7 +406,7 @@ private:
     std::vector<uchar> modelBytes_;
     int policy_;
     Size fixedSize_;
-    int defaultSide_;  // the long side of the default policy: 512, or the word model's when named "words"
+    int defaultSide_;  // the long side of the default policy: 512, or the word model's (isWordModel)
     int sideLength_;
     int smallTextSide_;     // the second pass's side; 0: one pass
     float smallTextSplit_;  // first-pass input pixels
