@@ -143,3 +143,20 @@ def test_average_checkpoints_means_floats_and_keeps_the_last_counters(tmp_path):
         stages.average_checkpoints([paths[0], str(tmp_path / "other.pt")], str(tmp_path / "x.pt"))
     with pytest.raises(SystemExit, match="at least two"):
         stages.average_checkpoints(paths[:1], str(tmp_path / "x.pt"))
+
+
+def test_average_takes_the_decoder_from_its_own_checkpoints(tmp_path):
+    # Decoder tensors (lstm., pair_out.) average over --decoder-checkpoints: (1 + 3) / 2 = 2; the rest over all
+    # three: (1 + 3 + 8) / 3 = 4.
+    paths = []
+    for i, w in enumerate((1.0, 3.0, 8.0)):
+        state = {"fc1.weight": torch.full((2,), w), "lstm.weight_ih_l0": torch.full((2,), w),
+                 "pair_out.bias": torch.full((1,), w)}
+        paths.append(str(tmp_path / ("c%d.pt" % i)))
+        torch.save({"model": state, "config": {}}, paths[-1])
+    stages.average_checkpoints(paths, str(tmp_path / "m.pt"), decoder_srcs=paths[:2])
+    m = torch.load(tmp_path / "m.pt", weights_only=False)
+    assert torch.equal(m["model"]["fc1.weight"], torch.full((2,), 4.0))
+    assert torch.equal(m["model"]["lstm.weight_ih_l0"], torch.full((2,), 2.0))
+    assert torch.equal(m["model"]["pair_out.bias"], torch.full((1,), 2.0))
+    assert m["decoder_averaged_from"] == ["c0.pt", "c1.pt"]
