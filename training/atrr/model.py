@@ -307,7 +307,6 @@ def freeze_batch_norm_stats(model):
     for m in model.modules():
         if isinstance(m, nn.modules.batchnorm._BatchNorm):
             m.eval()
-    return model
 
 
 def count_parameters(model):

@@ -144,15 +144,16 @@ def average_checkpoints(srcs, dst, decoder_srcs=None):
     import torch
     if len(srcs) < 2:
         raise SystemExit("error: average needs at least two checkpoints")
+    decoder_srcs = list(decoder_srcs or [])
     ckpts = _load_trainer_checkpoints(srcs)
-    decoder = _load_trainer_checkpoints(decoder_srcs) if decoder_srcs else ckpts
-    for s, c in zip(list(srcs) + list(decoder_srcs or []), ckpts + (decoder if decoder_srcs else [])):
+    decoder = _load_trainer_checkpoints(decoder_srcs)
+    for s, c in zip(list(srcs) + decoder_srcs, ckpts + decoder):
         if c["model"].keys() != ckpts[0]["model"].keys():
             raise SystemExit("error: %s holds other tensors than %s" % (s, srcs[0]))
     mean = {}
     for k, last in ckpts[-1]["model"].items():
         if last.is_floating_point():
-            group = decoder if k.startswith(DECODER_PREFIXES) else ckpts
+            group = decoder if decoder and k.startswith(DECODER_PREFIXES) else ckpts
             mean[k] = torch.stack([c["model"][k].float() for c in group]).mean(0).to(last.dtype)
         else:
             mean[k] = last.clone()
