@@ -1,0 +1,45 @@
+#!/bin/bash
+# This file is part of OpenCV project.
+# It is subject to the license terms in the LICENSE file found in the top-level directory
+# of this distribution and at http://opencv.org/license.html.
+#
+# Scores one line-model checkpoint the way the line model is chosen (doc/training.md, sessions 15-17), never
+# on test:
+#   1. its raw export at the detector's two passes (long side 512, then 672 split 32), score 0.5, NMS 0.1,
+#      on val30, ICDAR2015 lines val100, train-fit 60 and synthetic val 150 (eval_line_candidates.sh);
+#      the three-split mean is that of the first three;
+#   2. its outlines' reading share after calibration (convert --score_at 0.5, default_input 512) on the
+#      40 reading-validation scenes (gen_arc_scenes.py --seed 3000 --scenes 40 --out $READVAL) and, with
+#      PRODUCT=1, on the product test's own scenes.
+#   BUILD=build-new tools/analysis/score_line_checkpoint.sh CKPT NAME     -> runs/scores/NAME/{*.csv,summary.txt}
+# NICE=N runs it at that niceness (beside a training run). READVAL (default runs/s13/readval).
+set -eu
+cd "$(dirname "$0")/../.."
+[ $# -eq 2 ] || { sed -n 5,16p "$0"; exit 2; }
+CKPT=$1 NAME=$2
+BUILD=${BUILD:-build}
+READVAL=${READVAL:-runs/s13/readval}
+OUT=runs/scores/$NAME
+mkdir -p "$OUT"
+run() { nice -n "${NICE:-0}" "$@"; }
+run /usr/bin/python3 -m training.atrr.export --checkpoint "$CKPT" --out "$OUT/raw.onnx" > /dev/null
+CSV_DIR=$OUT BUILD=$BUILD LONG_SIDES=512 SMALL_SIDE=672 SMALL_SPLIT=32 SCORES=0.5 NMS=0.1 \
+    run tools/analysis/eval_line_candidates.sh "$OUT/raw.onnx" > "$OUT/splits.log"
+f_of() { grep "^$1 " "$OUT/splits.log" | grep -o "F [0-9.]*" | head -1 | cut -d' ' -f2; }
+V=$(f_of td500val30) I=$(f_of ic15lines100) T=$(f_of trainfit60) S=$(f_of synthval150)
+MEAN=$(awk -v a="$V" -v b="$I" -v c="$T" 'BEGIN { printf "%.4f", (a + b + c) / 3 }')
+run /usr/bin/python3 -m training.atrr.convert --checkpoint "$CKPT" --out "$OUT/cal.pt" --score_at 0.5 \
+    --set 'default_input=[512,512]' > /dev/null
+run /usr/bin/python3 -m training.atrr.export --checkpoint "$OUT/cal.pt" --out "$OUT/cal.onnx" > /dev/null
+reading() {  # SCENES_FOLDER (empty: the test's own) -> share of the true outlines' accuracy, in %
+    ADAPTIVETEXT_TEST_READING_MODEL=$OUT/cal.onnx ADAPTIVETEXT_TEST_READING_SCENES=$1 \
+        run "$BUILD/test/adaptivetext_tests" --run_test='*/shipped_outlines_read_like_the_true_ones' \
+        --log_level=message 2>&1 | tee "$OUT/reading${1:+_val}.log" |
+        awk '/legible curved lines/ { for (i = 1; i <= NF; ++i) if ($i == "accuracy") t = $(i + 1);
+                                      d = $(NF - 4); printf "%.1f", 100 * d / t }'
+}
+R=$(reading "$READVAL")
+P=-
+[ "${PRODUCT:-0}" = 1 ] && P=$(reading "")
+printf '%s val30 %s ic15lines %s trainfit %s synth %s mean %s reading_val %s%% reading_product %s%%\n' \
+    "$NAME" "$V" "$I" "$T" "$S" "$MEAN" "$R" "$P" | tee "$OUT/summary.txt"
