@@ -25,7 +25,7 @@ run() { nice -n "${NICE:-0}" "$@"; }
 run /usr/bin/python3 -m training.atrr.export --checkpoint "$CKPT" --out "$OUT/raw.onnx" > /dev/null
 CSV_DIR=$OUT BUILD=$BUILD LONG_SIDES=512 SMALL_SIDE=672 SMALL_SPLIT=32 SCORES=0.5 NMS=0.1 \
     run tools/analysis/eval_line_candidates.sh "$OUT/raw.onnx" > "$OUT/splits.log"
-f_of() { grep "^$1 " "$OUT/splits.log" | grep -o "F [0-9.]*" | head -1 | cut -d' ' -f2; }
+f_of() { tail -n 1 "$OUT/$1.csv" | awk -F, '{ print $NF }'; }  # hmean, 4 decimals (one setting per run)
 V=$(f_of td500val30) I=$(f_of ic15lines100) T=$(f_of trainfit60) S=$(f_of synthval150)
 MEAN=$(awk -v a="$V" -v b="$I" -v c="$T" 'BEGIN { printf "%.4f", (a + b + c) / 3 }')
 run /usr/bin/python3 -m training.atrr.convert --checkpoint "$CKPT" --out "$OUT/cal.pt" --score_at 0.5 \
