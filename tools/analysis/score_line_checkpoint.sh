@@ -13,17 +13,21 @@
 #      PRODUCT=1, on the product test's own scenes.
 #   BUILD=build-new tools/analysis/score_line_checkpoint.sh CKPT NAME     -> runs/scores/NAME/{*.csv,summary.txt}
 # NICE=N runs it at that niceness (beside a training run). READVAL (default runs/s13/readval).
+# SMALL_SIDE / SMALL_SPLIT (default 672 / 32, the detector's): another second pass, for the splits and the
+# reading validation alike (the reading test's $ADAPTIVETEXT_TEST_READING_SMALL).
 set -eu
 cd "$(dirname "$0")/../.."
 [ $# -eq 2 ] || { sed -n 5,16p "$0"; exit 2; }
 CKPT=$1 NAME=$2
 BUILD=${BUILD:-build}
 READVAL=${READVAL:-runs/s13/readval}
+SMALL_SIDE=${SMALL_SIDE:-672}
+SMALL_SPLIT=${SMALL_SPLIT:-32}
 OUT=runs/scores/$NAME
 mkdir -p "$OUT"
 run() { nice -n "${NICE:-0}" "$@"; }
 run /usr/bin/python3 -m training.atrr.export --checkpoint "$CKPT" --out "$OUT/raw.onnx" > /dev/null
-CSV_DIR=$OUT BUILD=$BUILD LONG_SIDES=512 SMALL_SIDE=672 SMALL_SPLIT=32 SCORES=0.5 NMS=0.1 \
+CSV_DIR=$OUT BUILD=$BUILD LONG_SIDES=512 SMALL_SIDE=$SMALL_SIDE SMALL_SPLIT=$SMALL_SPLIT SCORES=0.5 NMS=0.1 \
     run tools/analysis/eval_line_candidates.sh "$OUT/raw.onnx" > "$OUT/splits.log"
 f_of() { tail -n 1 "$OUT/$1.csv" | awk -F, '{ print $NF }'; }  # hmean, 4 decimals (one setting per run)
 V=$(f_of td500val30) I=$(f_of ic15lines100) T=$(f_of trainfit60) S=$(f_of synthval150)
@@ -33,6 +37,7 @@ run /usr/bin/python3 -m training.atrr.convert --checkpoint "$CKPT" --out "$OUT/c
 run /usr/bin/python3 -m training.atrr.export --checkpoint "$OUT/cal.pt" --out "$OUT/cal.onnx" > /dev/null
 reading() {  # SCENES_FOLDER (empty: the test's own) -> share of the true outlines' accuracy, in %
     ADAPTIVETEXT_TEST_READING_MODEL=$OUT/cal.onnx ADAPTIVETEXT_TEST_READING_SCENES=$1 \
+        ADAPTIVETEXT_TEST_READING_SMALL="$SMALL_SIDE,$SMALL_SPLIT" \
         run "$BUILD/test/adaptivetext_tests" --run_test='*/shipped_outlines_read_like_the_true_ones' \
         --log_level=message 2>&1 | tee "$OUT/reading${1:+_val}.log" |
         awk '/legible curved lines/ { for (i = 1; i <= NF; ++i) if ($i == "accuracy") t = $(i + 1);
@@ -41,5 +46,5 @@ reading() {  # SCENES_FOLDER (empty: the test's own) -> share of the true outlin
 R=$(reading "$READVAL")
 P=-
 [ "${PRODUCT:-0}" = 1 ] && P=$(reading "")
-printf '%s val30 %s ic15lines %s trainfit %s synth %s mean %s reading_val %s%% reading_product %s%%\n' \
-    "$NAME" "$V" "$I" "$T" "$S" "$MEAN" "$R" "$P" | tee "$OUT/summary.txt"
+printf '%s small %s/%s val30 %s ic15lines %s trainfit %s synth %s mean %s reading_val %s%% reading_product %s%%\n' \
+    "$NAME" "$SMALL_SIDE" "$SMALL_SPLIT" "$V" "$I" "$T" "$S" "$MEAN" "$R" "$P" | tee "$OUT/summary.txt"
