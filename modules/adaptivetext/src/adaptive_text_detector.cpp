@@ -29,7 +29,9 @@ const char* const kLinesAlias = "lines";
 const char* const kWordsAlias = "words";
 // The line model's two passes (doc/accuracy.md, "Two scales"): long side 512 for long lines, 672 for lines
 // thinner than 32 px at 512; chosen on the three validation splits within the peer's latency. One pass at 640,
-// the default until session 15, lost small lines; one at 704 lost long ones.
+// the default until session 15, lost small lines; one at 704 lost long ones. Larger second passes (736-864, splits
+// 16-40, a second-pass score threshold) all validated lower in session 22 (doc/training.md): on TD500 they add
+// clutter and line fragments, which also suppress whole lines of the first pass.
 const int kDefaultSideLength = 512;
 const int kDefaultSmallTextSide = 672;
 const float kDefaultSmallTextSplit = 32.f;
