@@ -52,6 +52,14 @@ def evaluate(build, gt_dir, pred_dir, protocol):
     return p, r, f
 
 
+def write_csv(path, header, row_format, rows):
+    """One CSV table: the header line, then each row formatted with row_format (no newline)."""
+    with open(path, "w") as f:
+        f.write(header + "\n")
+        for row in rows:
+            f.write(row_format % row + "\n")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--build", default="build", help="standalone build folder (samples app and evaluator)")
@@ -93,10 +101,7 @@ def main(argv=None):
                               % (model, side, score, " nms %.2f" % nms if len(nms_values) > 1 else "", p, r, f),
                               flush=True)
     if args.csv:
-        with open(args.csv, "w") as f:
-            f.write("model,long_side,score,nms,precision,recall,hmean\n")
-            for row in rows:
-                f.write("%s,%d,%g,%g,%.4f,%.4f,%.4f\n" % row)
+        write_csv(args.csv, "model,long_side,score,nms,precision,recall,hmean", "%s,%d,%g,%g,%.4f,%.4f,%.4f", rows)
 
 
 if __name__ == "__main__":

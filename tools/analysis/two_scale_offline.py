@@ -33,7 +33,7 @@ import numpy as np
 from shapely.geometry import Polygon
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-from tools.analysis.sweep_settings import evaluate, link_images  # noqa: E402
+from tools.analysis.sweep_settings import evaluate, link_images, write_csv  # noqa: E402
 
 FIRST_SIDE = 512
 
@@ -156,10 +156,8 @@ def main(argv=None):
                             print("%s side %d split %g rule %s second score %g: P %.4f R %.4f F %.4f" % rows[-1],
                                   flush=True)
     if args.csv:
-        with open(args.csv, "w") as f:
-            f.write("set,side,split,rule,second_score,precision,recall,hmean\n")
-            for row in rows:
-                f.write("%s,%d,%g,%s,%g,%.4f,%.4f,%.4f\n" % row)
+        write_csv(args.csv, "set,side,split,rule,second_score,precision,recall,hmean",
+                  "%s,%d,%g,%s,%g,%.4f,%.4f,%.4f", rows)
     print(json.dumps({"rows": len(rows)}))
 
 
