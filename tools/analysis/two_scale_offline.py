@@ -34,6 +34,7 @@ from shapely.geometry import Polygon
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 from tools.analysis.sweep_settings import evaluate, link_images, write_csv  # noqa: E402
+from training.atrr.data.readers import find_image  # noqa: E402
 
 FIRST_SIDE = 512
 
@@ -138,8 +139,7 @@ def main(argv=None):
                 d = os.path.join(args.cache, tag, name, str(side))
                 run_pass(args.build, args.model, images, side, d, args.score)
                 passes[side] = {n: read_dets(os.path.join(d, n + ".txt")) for n in names}
-            sizes = {n: cv2.imread(os.path.join(images, f)).shape[:2]
-                     for f in os.listdir(images) for n in [os.path.splitext(f)[0]]}
+            sizes = {n: cv2.imread(find_image(images, n)).shape[:2] for n in names}
             for side in sides:
                 for split in splits:
                     for rule in rules:
