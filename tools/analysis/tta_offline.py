@@ -31,7 +31,6 @@ import sys
 import tempfile
 
 import cv2
-import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 from tools.analysis.sweep_settings import evaluate, link_images, write_csv  # noqa: E402
