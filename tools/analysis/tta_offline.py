@@ -20,6 +20,10 @@ Fusions of "id" with another view:
   agree    each candidate's score becomes the mean of its own and that of the other view's candidate that
            overlaps it most (IoU > --agree_iou; 0 when none), then the threshold and the NMS: text that only one
            view sees loses half its score.
+Fusions of the "id" view's own two passes (no extra pass; give --views id):
+  passagree        every candidate of both passes (no split), rescored as "agree", then the threshold and NMS;
+  passagree_split  the same rescoring, then the detector's split (thick from the first pass, thin from the
+                   second), the threshold and the NMS.
 """
 
 import argparse
@@ -131,8 +135,8 @@ def main(argv=None):
             if "mirror" in views:
                 mirror_images(names, images, mirrored)
 
-            def view_dets(view):
-                """{name: candidates} of one view's two passes, in the frame's coordinates."""
+            def view_passes(view):
+                """{side: {name: candidates}} of one view's two passes, in the frame's coordinates."""
                 folder, first = (mirrored, 512) if view == "mirror" else (images, 512 if view == "id" else
                                                                           int(view[1:]))
                 per_side = {}
@@ -140,16 +144,31 @@ def main(argv=None):
                     d = os.path.join(args.cache, tag, name, "mirror" if view == "mirror" else "id", str(side))
                     run_pass(args.build, args.model, folder, side, d, args.pass_score)
                     per_side[side] = {n: read_dets(os.path.join(d, n + ".txt")) for n in names}
-                out = {}
-                for n in names:
-                    h, w = sizes[n]
-                    cands = two_pass(per_side[first][n], per_side[SECOND_SIDE][n], SPLIT_AT_512 * max(h, w) / 512)
-                    out[n] = unmirror(cands, w) if view == "mirror" else cands
-                return out
+                    if view == "mirror":
+                        per_side[side] = {n: unmirror(per_side[side][n], sizes[n][1]) for n in names}
+                return per_side[first], per_side[SECOND_SIDE]
+
+            def split_frame(n):
+                return SPLIT_AT_512 * max(sizes[n]) / 512
+
+            def view_dets(view):
+                """{name: candidates} of one view after the detector's two-pass merge (before its NMS)."""
+                first, second = view_passes(view)
+                return {n: two_pass(first[n], second[n], split_frame(n)) for n in names}
 
             base = view_dets("id")
             settings = [("id", "none", base, None)]
             for view in views:
+                if view == "id":
+                    first, second = view_passes("id")
+                    for fusion in fusions:
+                        fused = {}
+                        for n in names:
+                            rescored = agree(first[n], second[n], args.agree_iou)  # first's, then second's
+                            a, b = rescored[:len(first[n])], rescored[len(first[n]):]
+                            fused[n] = two_pass(a, b, split_frame(n)) if fusion == "passagree_split" else a + b
+                        settings.append(("id", fusion, fused, None))
+                    continue
                 other = view_dets(view)
                 settings.append((view, "alone", other, None))
                 settings += [(view, fusion, base, other) for fusion in fusions]
