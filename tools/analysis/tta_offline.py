@@ -27,30 +27,21 @@ Fusions of the "id" view's own two passes (no extra pass; give --views id):
 """
 
 import argparse
-import hashlib
 import json
 import os
-import subprocess
 import sys
 import tempfile
 
 import cv2
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-from tools.analysis.sweep_settings import evaluate, link_images, write_csv  # noqa: E402
-from tools.analysis.two_scale_offline import iou, read_dets, shape, thickness, write_dets  # noqa: E402
+from tools.analysis.sweep_settings import evaluate, write_csv  # noqa: E402
+from tools.analysis.two_scale_offline import (iou, model_tag, open_sets, read_dets, run_pass, shape,  # noqa: E402
+                                             thickness, write_dets)
 from training.atrr.data.readers import find_image  # noqa: E402
 
 SECOND_SIDE = 672
 SPLIT_AT_512 = 32.0
-
-
-def run_pass(build, model, images, side, out_dir, score):
-    if os.path.isdir(out_dir) and os.listdir(out_dir):
-        return
-    app = os.path.join(build, "samples", "adaptive_text_detection")
-    subprocess.run([app, "--model=" + model, "--input=" + images, "--output=" + out_dir, "--long_side=%d" % side,
-                    "--small_side=0", "--score=%g" % score, "--nms=1"], check=True, capture_output=True)
 
 
 def mirror_images(names, images, out_dir):
@@ -121,16 +112,10 @@ def main(argv=None):
     views = args.views.split(",")
     fusions = args.fusions.split(",")
     scores = [float(v) for v in args.scores.split(",")]
-    with open(args.model, "rb") as f:  # the cache is per model content
-        tag = hashlib.sha1(f.read()).hexdigest()[:12]
+    tag = model_tag(args.model)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for spec in args.set:
-            name, dirs = spec.split("=", 1)
-            gt_dir, images_dir = dirs.split(":", 1)
-            images = os.path.join(tmp, name + "_images")
-            names = link_images(gt_dir, images_dir, images)
-            sizes = {n: cv2.imread(find_image(images, n)).shape[:2] for n in names}
+        for name, gt_dir, images, names, sizes in open_sets(args.set, tmp):
             mirrored = os.path.join(tmp, name + "_mirrored")
             if "mirror" in views:
                 mirror_images(names, images, mirrored)

@@ -106,6 +106,23 @@ def write_dets(out_dir, name, dets):
             f.write(",".join("%d" % round(float(v)) for v in pts.reshape(-1)) + ",%.4f\n" % s)
 
 
+def model_tag(path):
+    """A short hash of the model's bytes: the pass cache is per model content."""
+    with open(path, "rb") as f:
+        return hashlib.sha1(f.read()).hexdigest()[:12]
+
+
+def open_sets(specs, tmp):
+    """(name, gt_dir, images, names, sizes) for each NAME=GT_DIR:IMAGES_DIR, its images linked under tmp."""
+    for spec in specs:
+        name, dirs = spec.split("=", 1)
+        gt_dir, images_dir = dirs.split(":", 1)
+        images = os.path.join(tmp, name + "_images")
+        names = link_images(gt_dir, images_dir, images)
+        sizes = {n: cv2.imread(find_image(images, n)).shape[:2] for n in names}
+        yield name, gt_dir, images, names, sizes
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--build", default="build")
@@ -125,21 +142,15 @@ def main(argv=None):
     splits = [float(v) for v in args.splits.split(",")]
     rules = args.rules.split(",")
     second_scores = [float(v) for v in args.second_scores.split(",")]
-    with open(args.model, "rb") as f:  # the cache is per model content
-        tag = hashlib.sha1(f.read()).hexdigest()[:12]
+    tag = model_tag(args.model)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for spec in args.set:
-            name, dirs = spec.split("=", 1)
-            gt_dir, images_dir = dirs.split(":", 1)
-            images = os.path.join(tmp, name + "_images")
-            names = link_images(gt_dir, images_dir, images)
+        for name, gt_dir, images, names, sizes in open_sets(args.set, tmp):
             passes = {}
             for side in [FIRST_SIDE] + sides:
                 d = os.path.join(args.cache, tag, name, str(side))
                 run_pass(args.build, args.model, images, side, d, args.score)
                 passes[side] = {n: read_dets(os.path.join(d, n + ".txt")) for n in names}
-            sizes = {n: cv2.imread(find_image(images, n)).shape[:2] for n in names}
             for side in sides:
                 for split in splits:
                     for rule in rules:
