@@ -1,0 +1,264 @@
+# This file is part of OpenCV project.
+# It is subject to the license terms in the LICENSE file found in the top-level directory
+# of this distribution and at http://opencv.org/license.html.
+"""A second opinion on the line model's candidates (an experiment of session 25, doc/training.md).
+
+Why: a third of the care lines the line model misses on the validation splits have a candidate at IoU >= 0.5
+in its pool before the NMS, scored 0.02-0.25 (doc/runs/s25_rule.md). The verifier reads each candidate's
+rectified crop (its minimum-area rectangle, long side horizontal, 32 x 128) with its score and shape, and says
+whether it is a line; the candidate's new score is the mean of the two.
+
+    python3 -m training.atrr.verifier pool --model raw.onnx --set NAME=GT_DIR:IMAGES_DIR --out P.npz
+    python3 -m training.atrr.verifier train --pools A.npz B.npz --val V.npz --out v.pt --epochs 8
+    python3 -m training.atrr.verifier eval --verifier v.pt --model raw.onnx --set NAME=GT:IMAGES --csv F
+
+The pools are the detector's two passes (512, then 672 for polygons thinner than 32 px at 512) run once each
+in the C++ samples app at --pass_score, no NMS (tools/analysis/two_scale_offline.py's cache). Label: IoU >= 0.5
+with a care line (1), under 0.5 with every care line (0); candidates lying mostly (> 0.5) inside a "###"
+region are left out, as the icdar15 protocol leaves such detections out.
+"""
+import argparse
+import json
+import math
+import os
+import sys
+import tempfile
+import time
+
+import cv2
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from tools.analysis.container_offline import read_gt
+from tools.analysis.sweep_settings import evaluate, write_csv
+from tools.analysis.tta_offline import SECOND_SIDE, SPLIT_AT_512, nms, two_pass
+from tools.analysis.two_scale_offline import iou, model_tag, open_sets, read_dets, run_pass, shape, write_dets
+from training.atrr.data.readers import find_image
+
+CROP_H, CROP_W = 32, 128
+PAD = 0.15  # of the thickness, on every side: the verifier sees the line's edges
+
+
+def rectified_crop(img, pts):
+    """The polygon's minimum-area rectangle, padded, warped to CROP_H x CROP_W with its long side horizontal."""
+    (cx, cy), (w, h), a = cv2.minAreaRect(pts.astype(np.float32))
+    if w < h:
+        w, h, a = h, w, a + 90.0
+    w, h = w + 2 * PAD * h, h * (1 + 2 * PAD)
+    t = math.radians(a)
+    u = np.array([math.cos(t), math.sin(t)]) * w / 2
+    v = np.array([-math.sin(t), math.cos(t)]) * h / 2
+    c = np.array([cx, cy])
+    src = np.float32([c - u - v, c + u - v, c + u + v])
+    dst = np.float32([[0, 0], [CROP_W, 0], [CROP_W, CROP_H]])
+    return cv2.warpAffine(img, cv2.getAffineTransform(src, dst), (CROP_W, CROP_H), flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_REPLICATE)
+
+
+def shape_features(pts, score, frame_long):
+    (_, _), (w, h), _ = cv2.minAreaRect(pts.astype(np.float32))
+    long_, short = max(w, h, 1.0), max(min(w, h), 1.0)
+    return [score, math.log(long_ / short), math.log(short / frame_long * 100.0)]
+
+
+def label_of(g, gt_shapes):
+    """1 / 0 / -1 (left out): see the module's docstring."""
+    best = 0.0
+    for q, care in gt_shapes:
+        if care:
+            best = max(best, iou(g, q))
+    if best >= 0.5:
+        return 1
+    if g.area > 0 and any(not care and g.intersection(q).area > 0.5 * g.area for q, care in gt_shapes):
+        return -1
+    return 0
+
+
+def pools_of(args, spec_list, tmp):
+    """Yields (set name, gt_dir, image name, frame, [(pts, score)]) over every image of every set."""
+    tag = model_tag(args.model)
+    for name, gt_dir, images, names, sizes in open_sets(spec_list, tmp):
+        per_side = {}
+        for side in (512, SECOND_SIDE):
+            d = os.path.join(args.cache, tag, name, str(side))
+            run_pass(args.build, args.model, images, side, d, args.pass_score)
+            per_side[side] = {n: read_dets(os.path.join(d, n + ".txt")) for n in names}
+        for n in names:
+            split = SPLIT_AT_512 * max(sizes[n]) / 512
+            frame = cv2.imread(find_image(images, n))
+            yield name, gt_dir, n, frame, two_pass(per_side[512][n], per_side[SECOND_SIDE][n], split)
+
+
+def cmd_pool(args):
+    crops, feats, labels = [], [], []
+    t0 = time.time()
+    with tempfile.TemporaryDirectory() as tmp:
+        for k, (name, gt_dir, n, frame, cands) in enumerate(pools_of(args, args.set, tmp)):
+            gt = [(shape(p), care) for p, care in read_gt(os.path.join(gt_dir, n + ".txt"))]
+            for pts, s in cands:
+                lab = label_of(shape(pts), gt)
+                if lab < 0:
+                    continue
+                crops.append(rectified_crop(frame, pts))
+                feats.append(shape_features(pts, s, max(frame.shape[:2])))
+                labels.append(lab)
+            if k % 100 == 0:
+                print("%s: %d images, %d candidates (%.0f%% lines), %.0f s" % (
+                    name, k + 1, len(labels), 100.0 * np.mean(labels) if labels else 0, time.time() - t0), flush=True)
+    np.savez_compressed(args.out, crops=np.stack(crops), feats=np.float32(feats), labels=np.int8(labels))
+    print(json.dumps({"out": args.out, "candidates": len(labels), "lines": int(np.sum(labels))}))
+
+
+class Verifier(nn.Module):
+    """Four 3x3 conv blocks over the 32 x 128 crop, pooled to 64 x 1 x 4, joined with the shape features."""
+
+    def __init__(self, n_feats=3):
+        super().__init__()
+        chans = [3, 16, 32, 64, 64]
+        layers = []
+        for i in range(4):
+            layers += [nn.Conv2d(chans[i], chans[i + 1], 3, padding=1, bias=False), nn.BatchNorm2d(chans[i + 1]),
+                       nn.ReLU(inplace=True)]
+            if i < 3:
+                layers.append(nn.MaxPool2d(2))
+        self.body = nn.Sequential(*layers)
+        self.head = nn.Sequential(nn.Linear(64 * 4 + n_feats, 64), nn.ReLU(inplace=True), nn.Linear(64, 1))
+
+    def forward(self, crops, feats):
+        x = self.body(crops)
+        x = F.adaptive_avg_pool2d(x, (1, 4)).flatten(1)
+        return self.head(torch.cat([x, feats], 1)).squeeze(1)
+
+
+def to_tensor(crops):
+    return torch.from_numpy(crops).permute(0, 3, 1, 2).float().div_(255.0).sub_(0.5)
+
+
+def load_pools(paths):
+    parts = [np.load(p) for p in paths]
+    return (np.concatenate([p["crops"] for p in parts]), np.concatenate([p["feats"] for p in parts]),
+            np.concatenate([p["labels"] for p in parts]).astype(np.float32))
+
+
+def average_precision(probs, labels):
+    order = np.argsort(-probs)
+    hits = labels[order]
+    prec = np.cumsum(hits) / np.arange(1, len(hits) + 1)
+    return float(np.sum(prec * hits) / max(hits.sum(), 1))
+
+
+def predict(model, crops, feats, batch=512):
+    model.eval()
+    out = []
+    with torch.no_grad():
+        for i in range(0, len(crops), batch):
+            out.append(torch.sigmoid(model(to_tensor(crops[i:i + batch]), torch.from_numpy(feats[i:i + batch]))))
+    return torch.cat(out).numpy() if out else np.zeros(0, np.float32)
+
+
+def cmd_train(args):
+    torch.manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+    torch.set_num_threads(args.threads)
+    crops, feats, labels = load_pools(args.pools)
+    vc, vf, vl = load_pools([args.val]) if args.val else (None, None, None)
+    model = Verifier()
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
+    steps = args.epochs * (len(labels) // args.batch)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=steps, pct_start=0.1)
+    pos_weight = torch.tensor((1 - labels.mean()) / max(labels.mean(), 1e-3))
+    print("%d candidates, %.1f%% lines; %d steps of %d" % (len(labels), 100 * labels.mean(), steps, args.batch))
+    t0, step = time.time(), 0
+    for epoch in range(args.epochs):
+        model.train()
+        order = rng.permutation(len(labels))
+        total = 0.0
+        for i in range(0, len(order) - args.batch + 1, args.batch):
+            idx = np.sort(order[i:i + args.batch])
+            x = to_tensor(crops[idx])
+            flip = torch.rand(len(idx)) < 0.5  # a line read upside down is still a line
+            x[flip] = x[flip].flip(2, 3)
+            x = x * (0.8 + 0.4 * torch.rand(len(idx), 1, 1, 1))
+            loss = F.binary_cross_entropy_with_logits(model(x, torch.from_numpy(feats[idx])),
+                                                      torch.from_numpy(labels[idx]), pos_weight=pos_weight)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            sched.step()
+            total += float(loss)
+            step += 1
+        msg = "epoch %d loss %.4f %.0f s" % (epoch + 1, total / max(len(order) // args.batch, 1), time.time() - t0)
+        if vc is not None:
+            p = predict(model, vc, vf)
+            msg += " val AP %.4f (score alone %.4f)" % (average_precision(p, vl), average_precision(vf[:, 0], vl))
+        print(msg, flush=True)
+    torch.save({"model": model.state_dict(), "pools": args.pools, "epochs": args.epochs, "seed": args.seed}, args.out)
+
+
+def cmd_eval(args):
+    model = Verifier()
+    model.load_state_dict(torch.load(args.verifier, map_location="cpu")["model"])
+    torch.set_num_threads(args.threads)
+    thresholds = [float(v) for v in args.thresholds.split(",")]
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        results = {}
+        for name, gt_dir, n, frame, cands in pools_of(args, args.set, tmp):
+            if cands:
+                crops = np.stack([rectified_crop(frame, p) for p, _ in cands])
+                feats = np.float32([shape_features(p, s, max(frame.shape[:2])) for p, s in cands])
+                probs = predict(model, crops, feats)
+            else:
+                probs = []
+            fused = [(p, 0.5 * (s + float(v))) for (p, s), v in zip(cands, probs)]
+            results.setdefault((name, gt_dir), {})[n] = (cands, fused)
+        for (name, gt_dir), per_image in results.items():
+            settings = [("none", args.score)] + [("mean", t) for t in thresholds]
+            for fusion, t in settings:
+                out = os.path.join(tmp, "%s_%s_%g" % (name, fusion, t))
+                os.makedirs(out)
+                for n, (cands, fused) in per_image.items():
+                    write_dets(out, n, nms(cands if fusion == "none" else fused, t, args.nms))
+                p, r, f = evaluate(args.build, gt_dir, out, "icdar15")
+                rows.append((name, fusion, t, p, r, f))
+                print("%s fusion %s threshold %g: P %.4f R %.4f F %.4f" % rows[-1], flush=True)
+    if args.csv:
+        write_csv(args.csv, "set,fusion,threshold,precision,recall,hmean", "%s,%s,%g,%.4f,%.4f,%.4f", rows)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="python3 -m training.atrr.verifier", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    for name in ("pool", "eval"):
+        p = sub.add_parser(name)
+        p.add_argument("--build", default="build")
+        p.add_argument("--model", required=True, help="the line model, exported raw (.onnx)")
+        p.add_argument("--set", action="append", required=True, help="NAME=GT_DIR:IMAGES_DIR; repeatable")
+        p.add_argument("--pass_score", type=float, default=0.02)
+        p.add_argument("--cache", default="runs/verifier_cache")
+    sub.choices["pool"].add_argument("--out", required=True)
+    ev = sub.choices["eval"]
+    ev.add_argument("--verifier", required=True)
+    ev.add_argument("--thresholds", default="0.4,0.5,0.6")
+    ev.add_argument("--score", type=float, default=0.5, help="the baseline's threshold (no verifier)")
+    ev.add_argument("--nms", type=float, default=0.1)
+    ev.add_argument("--threads", type=int, default=1)
+    ev.add_argument("--csv")
+    tr = sub.add_parser("train")
+    tr.add_argument("--pools", nargs="+", required=True)
+    tr.add_argument("--val")
+    tr.add_argument("--out", required=True)
+    tr.add_argument("--epochs", type=int, default=8)
+    tr.add_argument("--batch", type=int, default=256)
+    tr.add_argument("--lr", type=float, default=3e-3)
+    tr.add_argument("--seed", type=int, default=0)
+    tr.add_argument("--threads", type=int, default=1)
+    args = ap.parse_args(argv)
+    return {"pool": cmd_pool, "train": cmd_train, "eval": cmd_eval}[args.cmd](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

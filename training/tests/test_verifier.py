@@ -1,0 +1,61 @@
+# This file is part of OpenCV project.
+# It is subject to the license terms in the LICENSE file found in the top-level directory
+# of this distribution and at http://opencv.org/license.html.
+"""training/atrr/verifier.py (session 25's experiment) on shapes worked by hand."""
+import numpy as np
+import pytest
+import torch
+
+from tools.analysis.two_scale_offline import shape
+from training.atrr import verifier
+
+
+def rect(x0, y0, x1, y1):
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)
+
+
+def white_box_image(x0, y0, x1, y1):
+    img = np.zeros((200, 300, 3), np.uint8)
+    img[y0:y1, x0:x1] = 255
+    return img
+
+
+@pytest.mark.parametrize("box", [(50, 40, 150, 60), (100, 50, 120, 150)])  # 100 x 20 lying, then standing
+def test_crop_puts_the_long_side_horizontal_and_pads_by_hand(box):
+    # Thickness 20, so the padding is 0.15 * 20 = 3 px on every side: 106 x 26 source pixels fill 128 x 32.
+    # Across: 3 / 26 * 32 = 3.7 rows of background above and below; along: 3 / 106 * 128 = 3.6 columns.
+    crop = verifier.rectified_crop(white_box_image(*box), rect(*box))
+    assert crop.shape == (verifier.CROP_H, verifier.CROP_W, 3)
+    assert crop[16, 64, 0] == 255 and crop[6, 8, 0] == 255 and crop[25, 119, 0] == 255
+    assert crop[1, 64, 0] == 0 and crop[30, 64, 0] == 0  # above and below the line
+    assert crop[16, 1, 0] == 0 and crop[16, 126, 0] == 0  # beyond its ends
+
+
+def test_labels_by_hand():
+    care = (shape(rect(0, 0, 100, 20)), True)
+    dont = (shape(rect(0, 100, 100, 120)), False)
+    assert verifier.label_of(shape(rect(0, 0, 100, 20)), [care, dont]) == 1
+    # half of the line: IoU 0.5 counts as found (the icdar15 protocol's >= 0.5)
+    assert verifier.label_of(shape(rect(0, 0, 50, 20)), [care, dont]) == 1
+    # a third of it: IoU 1/3
+    assert verifier.label_of(shape(rect(0, 0, 100, 20 / 3)), [care, dont]) == 0
+    # inside the "###" region: left out; half inside it: a negative
+    assert verifier.label_of(shape(rect(10, 102, 90, 118)), [care, dont]) == -1
+    assert verifier.label_of(shape(rect(0, 90, 100, 110)), [care, dont]) == 0
+
+
+def test_shape_features_by_hand():
+    f = verifier.shape_features(rect(0, 0, 100, 20), 0.25, 400)
+    assert f == pytest.approx([0.25, np.log(5.0), np.log(20 / 400 * 100)], abs=1e-4)
+
+
+def test_verifier_gives_one_logit_per_crop():
+    model = verifier.Verifier().eval()
+    crops = np.zeros((5, verifier.CROP_H, verifier.CROP_W, 3), np.uint8)
+    out = model(verifier.to_tensor(crops), torch.zeros(5, 3))
+    assert out.shape == (5,)
+
+
+def test_average_precision_by_hand():
+    # ranked: hit, miss, hit -> precisions at the hits 1 and 2/3 -> AP 5/6
+    assert verifier.average_precision(np.array([0.9, 0.8, 0.7]), np.array([1.0, 0.0, 1.0])) == pytest.approx(5 / 6)
