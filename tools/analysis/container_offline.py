@@ -51,13 +51,13 @@ def short_axis(pts):
 
 def children_of(i, cands, shapes, child_score, inside, nms_thr):
     """Indices of two stacked, non-overlapping candidates inside candidate i, or [] if there are none."""
-    p, g = cands[i][0], shapes[i]
-    inner = [j for j, (q, s) in enumerate(cands)
+    g = shapes[i]
+    inner = [j for j, (_, s) in enumerate(cands)
              if j != i and s >= child_score and 0 < shapes[j].area <= MAX_CHILD_AREA * g.area and
              shapes[j].intersection(g).area >= inside * shapes[j].area]
     if len(inner) < 2:
         return []
-    axis = short_axis(p)
+    axis = short_axis(cands[i][0])
     centre = {j: np.asarray(shapes[j].centroid.coords[0]) for j in inner}
     best = []
     for a in range(len(inner)):
@@ -73,6 +73,18 @@ def children_of(i, cands, shapes, child_score, inside, nms_thr):
     return best
 
 
+def detector_pools(build, model, cache, pass_score, name, images, names, sizes):
+    """{image name: candidates} of the detector's two passes, merged by thickness, before its NMS; each pass runs
+    once in the C++ app and is kept under cache/MODEL_TAG/name/SIDE."""
+    per_side = {}
+    for side in (512, SECOND_SIDE):
+        d = os.path.join(cache, model_tag(model), name, str(side))
+        run_pass(build, model, images, side, d, pass_score)
+        per_side[side] = {n: read_dets(os.path.join(d, n + ".txt")) for n in names}
+    return {n: two_pass(per_side[512][n], per_side[SECOND_SIDE][n], SPLIT_AT_512 * max(sizes[n]) / 512)
+            for n in names}
+
+
 def replace_containers(cands, score, child_score, inside, nms_thr):
     shapes = [shape(p) for p, _ in cands]
     out, promoted = [], {}
@@ -83,8 +95,7 @@ def replace_containers(cands, score, child_score, inside, nms_thr):
             continue
         for j in kids:
             promoted[j] = max(promoted.get(j, 0.0), s)
-    kept = [(cands[i][0], max(cands[i][1], promoted.get(i, 0.0))) for i in out]
-    return kept
+    return [(cands[i][0], max(cands[i][1], promoted.get(i, 0.0))) for i in out]
 
 
 def read_gt(path):
@@ -142,17 +153,10 @@ def main(argv=None):
     args = ap.parse_args(argv)
     settings = [(None, None)] + [(float(c), float(i)) for c in args.children.split(",")
                                  for i in args.inside.split(",")]
-    tag = model_tag(args.model)
     rows, misses = [], []
     with tempfile.TemporaryDirectory() as tmp:
         for name, gt_dir, images, names, sizes in open_sets(args.set, tmp):
-            per_side = {}
-            for side in (512, SECOND_SIDE):
-                d = os.path.join(args.cache, tag, name, str(side))
-                run_pass(args.build, args.model, images, side, d, args.pass_score)
-                per_side[side] = {n: read_dets(os.path.join(d, n + ".txt")) for n in names}
-            pools = {n: two_pass(per_side[512][n], per_side[SECOND_SIDE][n], SPLIT_AT_512 * max(sizes[n]) / 512)
-                     for n in names}
+            pools = detector_pools(args.build, args.model, args.cache, args.pass_score, name, images, names, sizes)
             for child, inside in settings:
                 out = os.path.join(tmp, "%s_%s_%s" % (name, child, inside))
                 os.makedirs(out)

@@ -31,10 +31,10 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from tools.analysis.container_offline import read_gt
+from tools.analysis.container_offline import detector_pools, read_gt
 from tools.analysis.sweep_settings import evaluate, write_csv
-from tools.analysis.tta_offline import SECOND_SIDE, SPLIT_AT_512, nms, two_pass
-from tools.analysis.two_scale_offline import iou, model_tag, open_sets, read_dets, run_pass, shape, write_dets
+from tools.analysis.tta_offline import nms
+from tools.analysis.two_scale_offline import iou, open_sets, shape, write_dets
 from training.atrr.data.readers import find_image
 
 CROP_H, CROP_W = 32, 128
@@ -78,17 +78,10 @@ def label_of(g, gt_shapes):
 
 def pools_of(args, spec_list, tmp):
     """Yields (set name, gt_dir, image name, frame, [(pts, score)]) over every image of every set."""
-    tag = model_tag(args.model)
     for name, gt_dir, images, names, sizes in open_sets(spec_list, tmp):
-        per_side = {}
-        for side in (512, SECOND_SIDE):
-            d = os.path.join(args.cache, tag, name, str(side))
-            run_pass(args.build, args.model, images, side, d, args.pass_score)
-            per_side[side] = {n: read_dets(os.path.join(d, n + ".txt")) for n in names}
+        pools = detector_pools(args.build, args.model, args.cache, args.pass_score, name, images, names, sizes)
         for n in names:
-            split = SPLIT_AT_512 * max(sizes[n]) / 512
-            frame = cv2.imread(find_image(images, n))
-            yield name, gt_dir, n, frame, two_pass(per_side[512][n], per_side[SECOND_SIDE][n], split)
+            yield name, gt_dir, n, cv2.imread(find_image(images, n)), pools[n]
 
 
 def cmd_pool(args):
