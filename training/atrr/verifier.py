@@ -163,7 +163,7 @@ def cmd_train(args):
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=steps, pct_start=0.1)
     pos_weight = torch.tensor((1 - labels.mean()) / max(labels.mean(), 1e-3))
     print("%d candidates, %.1f%% lines; %d steps of %d" % (len(labels), 100 * labels.mean(), steps, args.batch))
-    t0, step = time.time(), 0
+    t0 = time.time()
     for epoch in range(args.epochs):
         model.train()
         order = rng.permutation(len(labels))
@@ -181,7 +181,6 @@ def cmd_train(args):
             opt.step()
             sched.step()
             total += float(loss)
-            step += 1
         msg = "epoch %d loss %.4f %.0f s" % (epoch + 1, total / max(len(order) // args.batch, 1), time.time() - t0)
         if vc is not None:
             p = predict(model, vc, vf)
