@@ -45,6 +45,8 @@ static const char* const keys =
     "{ short_side | 0   | keep the aspect ratio, short side scaled to this }"
     "{ small_side | -1  | side of a second, larger pass for small text (same policy); 0 one pass; -1 the model's default (672 for lines) }"
     "{ small_split| 0   | polygons thinner than this, in first-pass input pixels, come from the second pass; 0 the default (32) }"
+    "{ verifier   |     | candidate verifier .onnx, or \"verifier\" for the shipped one (with the shipped line model); \"off\" or empty: none (doc/detector.md) }"
+    "{ verifier_score | -1 | lowest score of a candidate the verifier sees; -1 the default (0.2045) }"
     "{ backend    | 0   | cv::dnn backend: 0 automatic, 3 OpenCV, 5 CUDA }"
     "{ target     | 0   | cv::dnn target: 0 CPU, 1 OpenCL, 2 OpenCL FP16, 6 CUDA, 7 CUDA FP16 }"
     "{ output o   |     | folder for NAME.txt and NAME.png (created if missing) }"
@@ -306,7 +308,7 @@ int runVideo(const Ptr<AdaptiveTextDetector>& detector, const std::string& input
 
 // The numeric options, each within what the detector accepts (detector.hpp); "" when all are fine.
 std::string checkOptions(float score, float nms, int width, int height, int longSide, int shortSide, int smallSide,
-                         float smallSplit, int backend, int target)
+                         float smallSplit, float verifierScore, int backend, int target)
 {
     adaptivetext_app::OptionErrors e;
     const int maxSide = AdaptiveTextDetector::MAX_INPUT_SIDE, minSide = AdaptiveTextDetector::MIN_SIDE_LENGTH;
@@ -322,6 +324,8 @@ std::string checkOptions(float score, float nms, int width, int height, int long
     if (!(smallSplit >= 0.f && smallSplit <= maxSide))
         e.add(format("--small_split = %g is out of range: it must be 0 (the default) or in (0, %d] pixels",
                      smallSplit, maxSide));
+    if (verifierScore != -1.f && !(verifierScore >= 0.f && verifierScore <= 1.f))
+        e.add(format("--verifier_score=%g is out of range: it must be -1 (the default) or in [0, 1]", verifierScore));
     e.intIn("backend", backend, dnn::DNN_BACKEND_DEFAULT, dnn::DNN_BACKEND_TIMVX, "a cv::dnn::Backend");
     e.intIn("target", target, dnn::DNN_TARGET_CPU, dnn::DNN_TARGET_NPU, "a cv::dnn::Target");
     if (e.ok() && ((width > 0) != (height > 0) || (width > 0 && (longSide > 0 || shortSide > 0)) ||
@@ -352,6 +356,8 @@ int main(int argc, char** argv)
     const int smallSide = parser.get<int>("small_side");
     const float smallSplit = parser.get<float>("small_split");
     const int backend = parser.get<int>("backend"), target = parser.get<int>("target");
+    const std::string verifier = parser.get<std::string>("verifier");
+    const float verifierScore = parser.get<float>("verifier_score");
     const bool rectify = parser.has("rectify"), ocr = parser.has("ocr");
     const std::string ocrLanguage = parser.get<std::string>("ocr_lang");
     if (!parser.check())
@@ -362,7 +368,7 @@ int main(int argc, char** argv)
     if (input.empty())
         return adaptivetext_app::usageError(parser, "--input is required");
     const std::string optionError = checkOptions(score, nms, width, height, longSide, shortSide, smallSide, smallSplit,
-                                                 backend, target);
+                                                 verifierScore, backend, target);
     if (!optionError.empty())
         return adaptivetext_app::usageError(parser, optionError);
     // Before any work: a run whose results cannot be kept must not start.
@@ -401,6 +407,14 @@ int main(int argc, char** argv)
         if (smallSide != -1 || smallSplit > 0.f)
             detector->setSmallTextPass(smallSide != -1 ? smallSide : detector->getSmallTextSideLength(),
                                        smallSplit > 0.f ? smallSplit : detector->getSmallTextSplitHeight());
+        if (!verifier.empty() || verifierScore != -1.f)
+        {
+            const std::string path = verifier == "off" ? "" : verifier.empty() ? detector->getVerifier() : verifier;
+            if (verifierScore != -1.f)
+                detector->setVerifier(path, verifierScore);
+            else
+                detector->setVerifier(path);
+        }
 
         if (utils::fs::isDirectory(input))
         {

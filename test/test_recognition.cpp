@@ -188,6 +188,10 @@ BOOST_AUTO_TEST_CASE(shipped_outlines_read_like_the_true_ones, *utf::preconditio
     const double keep = 0.8, legible = 0.8;
     const std::vector<std::string> scenes = readingScenes();
     const cv::Ptr<cv::AdaptiveTextDetector> detector = cv::AdaptiveTextDetector::create(readingModel());
+    // $ADAPTIVETEXT_TEST_READING_VERIFIER: a candidate verifier (setVerifier), to compare a model with and without
+    const char* verifier = std::getenv("ADAPTIVETEXT_TEST_READING_VERIFIER");
+    if (verifier && *verifier)
+        detector->setVerifier(verifier);
     // $ADAPTIVETEXT_TEST_READING_SIDE: another long side, to compare input sizes on the validation scenes
     const char* side = std::getenv("ADAPTIVETEXT_TEST_READING_SIDE");
     if (side && *side)

@@ -66,11 +66,23 @@ def test_negative_long_side_is_a_usage_error(run, model, image_file):
     ("--backend=99", "--backend=99 is out of range"),
     ("--target=-1", "--target=-1 is out of range"),
     ("--score=abc", "not a number"),
+    ("--verifier_score=2", "--verifier_score=2 is out of range: it must be -1 (the default) or in [0, 1]"),
 ])
 def test_bad_numeric_options_are_usage_errors(run, model, image_file, option, expected):
     result = run("detection", "--model=%s" % model, "--input=%s" % image_file, option)
     assert result.returncode == 2, result
     assert expected in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("verifier, expected", [
+    ("no_such_verifier.onnx", "cannot read the verifier 'no_such_verifier.onnx'"),
+    ("@MODEL@", "is not an adaptivetext verifier"),  # an ONNX file, but the detector's, not a verifier
+])
+def test_a_file_that_is_not_a_verifier_fails_before_any_image(run, model, image_file, verifier, expected):
+    result = detect(run, model, "--input=%s" % image_file, "--verifier=%s" % verifier.replace("@MODEL@", model))
+    assert result.returncode == 1, result
+    assert expected in result.stderr, result.stderr
+    assert "text regions" not in result.stdout
 
 
 @pytest.mark.parametrize("sizes", [("--width=-64", "--height=48"), ("--width=64", "--height=5000"),

@@ -120,3 +120,15 @@ def test_python_sample_runs(cv2, data_path, image, tmp_path):
     values = lines[0].split(",")
     assert len(values) % 2 == 1 and all(v.lstrip("-").isdigit() for v in values[:-1])
     assert (out / "frame.png").is_file()
+
+
+def test_verifier_setting_through_the_binding(cv2, detector):
+    # The tiny detector is not the shipped line model: it starts without a verifier.
+    assert detector.getVerifier() == ""
+    detector.setVerifier("verifier")  # the shipped one, with the default candidate score
+    assert detector.getVerifier().endswith("adaptivetext_verifier.onnx")
+    assert abs(detector.getVerifierCandidateScore() - 0.2045) < 1e-6
+    detector.setVerifier("", 0.5)
+    assert detector.getVerifier() == "" and detector.getVerifierCandidateScore() == 0.5
+    with pytest.raises(cv2.error, match="candidateScore"):
+        detector.setVerifier("verifier", 2.0)

@@ -12,6 +12,7 @@
 #   LONG_SIDES=640,768 SCORES=0.6,0.7,0.8 NMS=0.1 BUILD=build-new tools/analysis/eval_line_candidates.sh a.onnx b.onnx
 # One pass unless SMALL_SIDE names the second pass's side (SMALL_SPLIT its split height; detector.hpp,
 # setSmallTextPass), e.g. LONG_SIDES=480 SMALL_SIDE=704 SMALL_SPLIT=24 for the line model's two passes.
+# VERIFIER (an exported verifier .onnx, or "off") and VERIFIER_SCORE: the app's --verifier and --verifier_score.
 # The sets' folders are made by doc/training.md ("Campaign", "Where the campaign stands"); override with
 # VAL30_GT, VAL30_IMAGES, IC15L_DIR, TRAINFIT_GT, TD500_TRAIN_IMAGES, SYNTH_VAL_DIR. CSV rows go to $CSV_DIR/<set>.csv.
 set -eu
@@ -33,7 +34,8 @@ for m in "$@"; do models+=(--model "$m"); done
 sweep() {  # SET GT IMAGES
     /usr/bin/python3 tools/analysis/sweep_settings.py --build "$BUILD" --gt "$2" --images "$3" "${models[@]}" \
         --long_side "$LONG_SIDES" --score "$SCORES" --nms "$NMS" --small_side "${SMALL_SIDE:-0}" \
-        --small_split "${SMALL_SPLIT:-0}" --csv "$CSV_DIR/$1.csv" 2>&1 | grep "F [0-9]" | sed "s/^/$1 /"
+        --small_split "${SMALL_SPLIT:-0}" --verifier "${VERIFIER:-}" --verifier_score "${VERIFIER_SCORE:--1}" \
+        --csv "$CSV_DIR/$1.csv" 2>&1 | grep "F [0-9]" | sed "s/^/$1 /"
 }
 sweep td500val30 "$VAL30_GT" "$VAL30_IMAGES"
 sweep ic15lines100 "$IC15L_DIR/gt" "$IC15L_DIR/images"

@@ -73,6 +73,8 @@ def main(argv=None):
                     help="the app's --small_side: 0 one pass (the default here, as every candidate before session 15), "
                          "-1 the detector's default, else the second pass's side")
     ap.add_argument("--small_split", type=float, default=0.0, help="the app's --small_split (0: its default)")
+    ap.add_argument("--verifier", default="", help="the app's --verifier (\"\": the detector's default for the model)")
+    ap.add_argument("--verifier_score", type=float, default=-1.0, help="the app's --verifier_score (-1: its default)")
     ap.add_argument("--protocol", default="icdar15")
     ap.add_argument("--csv", help="also write the table here")
     args = ap.parse_args(argv)
@@ -90,7 +92,8 @@ def main(argv=None):
                     raw = os.path.join(tmp, "raw_%d_%g" % (side, nms))
                     subprocess.run([app, "--model=" + model, "--input=" + images, "--output=" + raw,
                                     "--long_side=%d" % side, "--score=%g" % scores[0], "--nms=%g" % nms,
-                                    "--small_side=%d" % args.small_side, "--small_split=%g" % args.small_split],
+                                    "--small_side=%d" % args.small_side, "--small_split=%g" % args.small_split,
+                                    "--verifier=" + args.verifier, "--verifier_score=%g" % args.verifier_score],
                                    check=True, capture_output=True)
                     for score in scores:
                         kept = os.path.join(tmp, "kept_%d_%g_%g" % (side, nms, score))

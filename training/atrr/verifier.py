@@ -11,6 +11,7 @@ whether it is a line; the candidate's new score is the mean of the two.
     python3 -m training.atrr.verifier pool --model raw.onnx --set NAME=GT_DIR:IMAGES_DIR --out P.npz
     python3 -m training.atrr.verifier train --pools A.npz B.npz --val V.npz --out v.pt --epochs 8
     python3 -m training.atrr.verifier eval --verifier v.pt --model raw.onnx --set NAME=GT:IMAGES --csv F
+    python3 -m training.atrr.verifier export --verifier v.pt --line_checkpoint lines_cal.pt --out verifier.onnx
 
 The pools are the detector's two passes (512, then 672 for polygons thinner than 32 px at 512) run once each
 in the C++ samples app at --pass_score, no NMS (tools/analysis/two_scale_offline.py's cache). Label: IoU >= 0.5
@@ -39,6 +40,10 @@ from training.atrr.data.readers import find_image
 
 CROP_H, CROP_W = 32, 128
 PAD = 0.15  # of the thickness, on every side: the verifier sees the line's edges
+# Curvature gate (doc/runs/s26_rule.md, addendum 1): a candidate filling less than this of its minimum-area
+# rectangle is a curved line whose rectangle crop shows a thin arc in an empty box, unlike the straight lines the
+# verifier learnt from; it keeps its own score.
+MIN_FILL = 0.7
 
 
 def rectified_crop(img, pts):
@@ -61,6 +66,12 @@ def shape_features(pts, score, frame_long):
     (_, _), (w, h), _ = cv2.minAreaRect(pts.astype(np.float32))
     long_, short = max(w, h, 1.0), max(min(w, h), 1.0)
     return [score, math.log(long_ / short), math.log(short / frame_long * 100.0)]
+
+
+def fill_ratio(pts):
+    """Polygon area over its minimum-area rectangle's (1 for a straight line, well under 1 for an arc)."""
+    (_, _), (w, h), _ = cv2.minAreaRect(pts.astype(np.float32))
+    return abs(cv2.contourArea(pts.astype(np.float32))) / max(w * h, 1e-6)
 
 
 def label_of(g, gt_shapes):
@@ -105,11 +116,12 @@ def cmd_pool(args):
 
 
 class Verifier(nn.Module):
-    """Four 3x3 conv blocks over the 32 x 128 crop, pooled to 64 x 1 x 4, joined with the shape features."""
+    """Four 3x3 conv blocks over the 32 x 128 crop, pooled to C x 1 x 4 (C = 64 at width 1), joined with the shape
+    features. width scales the blocks' channels (session 26's v3: 0.5, a quarter of the multiply-adds)."""
 
-    def __init__(self, n_feats=3):
+    def __init__(self, n_feats=3, width=1.0):
         super().__init__()
-        chans = [3, 16, 32, 64, 64]
+        chans = [3] + [max(1, int(round(c * width))) for c in (16, 32, 64, 64)]
         layers = []
         for i in range(4):
             layers += [nn.Conv2d(chans[i], chans[i + 1], 3, padding=1, bias=False), nn.BatchNorm2d(chans[i + 1]),
@@ -117,7 +129,8 @@ class Verifier(nn.Module):
             if i < 3:
                 layers.append(nn.MaxPool2d(2))
         self.body = nn.Sequential(*layers)
-        self.head = nn.Sequential(nn.Linear(64 * 4 + n_feats, 64), nn.ReLU(inplace=True), nn.Linear(64, 1))
+        self.width = width
+        self.head = nn.Sequential(nn.Linear(chans[-1] * 4 + n_feats, 64), nn.ReLU(inplace=True), nn.Linear(64, 1))
 
     def forward(self, crops, feats):
         x = self.body(crops)
@@ -127,6 +140,14 @@ class Verifier(nn.Module):
 
 def to_tensor(crops):
     return torch.from_numpy(crops).permute(0, 3, 1, 2).float().div_(255.0).sub_(0.5)
+
+
+def load_verifier(path):
+    """A verifier checkpoint (weights only; "width" since session 26, 1 before)."""
+    state = torch.load(path, map_location="cpu")
+    model = Verifier(width=state.get("width", 1.0))
+    model.load_state_dict(state["model"])
+    return model
 
 
 def load_pools(paths):
@@ -157,7 +178,7 @@ def cmd_train(args):
     torch.set_num_threads(args.threads)
     crops, feats, labels = load_pools(args.pools)
     vc, vf, vl = load_pools([args.val]) if args.val else (None, None, None)
-    model = Verifier()
+    model = load_verifier(args.init) if args.init else Verifier(width=args.width)  # v2 went on from v1
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     steps = args.epochs * (len(labels) // args.batch)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=steps, pct_start=0.1)
@@ -186,14 +207,15 @@ def cmd_train(args):
             p = predict(model, vc, vf)
             msg += " val AP %.4f (score alone %.4f)" % (average_precision(p, vl), average_precision(vf[:, 0], vl))
         print(msg, flush=True)
-    torch.save({"model": model.state_dict(), "pools": args.pools, "epochs": args.epochs, "seed": args.seed}, args.out)
+    torch.save({"model": model.state_dict(), "pools": args.pools, "epochs": args.epochs, "seed": args.seed,
+                "init": args.init, "width": model.width}, args.out)
 
 
 def cmd_eval(args):
-    model = Verifier()
-    model.load_state_dict(torch.load(args.verifier, map_location="cpu")["model"])
+    model = load_verifier(args.verifier)
     torch.set_num_threads(args.threads)
     thresholds = [float(v) for v in args.thresholds.split(",")]
+    floors = [float(v) for v in args.floors.split(",")]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         results = {}
@@ -204,20 +226,83 @@ def cmd_eval(args):
                 probs = predict(model, crops, feats)
             else:
                 probs = []
-            fused = [(p, 0.5 * (s + float(v))) for (p, s), v in zip(cands, probs)]
+            fused = [(p, s if args.gate and fill_ratio(p) < MIN_FILL else 0.5 * (s + float(v)))
+                     for (p, s), v in zip(cands, probs)]
             results.setdefault((name, gt_dir), {})[n] = (cands, fused)
         for (name, gt_dir), per_image in results.items():
-            settings = [("none", args.score)] + [("mean", t) for t in thresholds]
-            for fusion, t in settings:
-                out = os.path.join(tmp, "%s_%s_%g" % (name, fusion, t))
+            # floor: candidates scored under it never reach the verifier (the detector's candidate score)
+            settings = [("none", args.score, 0.0)] + [("mean", t, fl) for fl in floors for t in thresholds]
+            for fusion, t, fl in settings:
+                out = os.path.join(tmp, "%s_%s_%g_%g" % (name, fusion, t, fl))
                 os.makedirs(out)
                 for n, (cands, fused) in per_image.items():
-                    write_dets(out, n, nms(cands if fusion == "none" else fused, t, args.nms))
+                    seen = [f for f, (_, s) in zip(fused, cands) if s >= fl]
+                    write_dets(out, n, nms(cands if fusion == "none" else seen, t, args.nms))
                 p, r, f = evaluate(args.build, gt_dir, out, "icdar15")
-                rows.append((name, fusion, t, p, r, f))
-                print("%s fusion %s threshold %g: P %.4f R %.4f F %.4f" % rows[-1], flush=True)
+                rows.append((name, fusion, t, fl, p, r, f))
+                print("%s fusion %s threshold %g floor %g: P %.4f R %.4f F %.4f" % rows[-1], flush=True)
     if args.csv:
-        write_csv(args.csv, "set,fusion,threshold,precision,recall,hmean", "%s,%s,%g,%.4f,%.4f,%.4f", rows)
+        write_csv(args.csv, "set,fusion,threshold,floor,precision,recall,hmean", "%s,%s,%g,%g,%.4f,%.4f,%.4f", rows)
+
+
+def logit(p):
+    return math.log(p / (1.0 - p))
+
+
+class ExportedVerifier(nn.Module):
+    """The verifier as the C++ detector runs it (doc/detector.md, "Verifier"). Inputs: crops (N x 3 x 32 x 128,
+    BGR, (pixel - 127.5) / 255), score_logit (N x 1 x 1 x 1, the logit of the detector's score) and shape
+    (N x 2 x 1 x 1, shape_features without the score); output: score (N x 1 x 1 x 1), the candidate's new score
+    in the detector's own score space, so that the detector's threshold applies to it unchanged.
+
+    The head's linear layers become 1x4 and 1x1 convolutions and its concatenation a sum of their outputs:
+    OpenCV 4.6's ONNX importer refuses the trained head's Concat of the pooled crop with the features, and its
+    MatMul fails on a 2-d input (doc/opencv_observations.md). The score arithmetic is in the graph, so that a
+    calibrated line model (convert --score_at, text_logit_shift) and its verifier travel as a pair:
+    raw = sigmoid(score_logit - text_logit_shift) is the score the verifier was trained on; the fused score
+    mean(raw, verifier) >= threshold is mapped to >= detector_threshold by a logit shift."""
+
+    def __init__(self, verifier, text_logit_shift, threshold, detector_threshold):
+        super().__init__()
+        self.body = verifier.body
+        weight, bias = verifier.head[0].weight.data, verifier.head[0].bias.data
+        pooled = weight.shape[1] - 3  # 64 channels x 4 columns, flattened channel-major
+        self.from_crop = nn.Conv2d(pooled // 4, weight.shape[0], (1, 4))
+        self.from_crop.weight.data = weight[:, :pooled].reshape(weight.shape[0], pooled // 4, 1, 4).clone()
+        self.from_crop.bias.data = bias.clone()
+        self.from_score = nn.Conv2d(1, weight.shape[0], 1, bias=False)
+        self.from_score.weight.data = weight[:, pooled:pooled + 1].reshape(-1, 1, 1, 1).clone()
+        self.from_shape = nn.Conv2d(2, weight.shape[0], 1, bias=False)
+        self.from_shape.weight.data = weight[:, pooled + 1:].reshape(-1, 2, 1, 1).clone()
+        last = verifier.head[2]
+        self.out = nn.Conv2d(weight.shape[0], 1, 1)
+        self.out.weight.data = last.weight.data.reshape(1, -1, 1, 1).clone()
+        self.out.bias.data = last.bias.data.clone()
+        self.shift_in = float(text_logit_shift)
+        self.shift_out = logit(detector_threshold) - logit(threshold)
+
+    def forward(self, crops, score_logit, shape):
+        raw = torch.sigmoid(score_logit - self.shift_in)
+        x = F.avg_pool2d(self.body(crops), (CROP_H // 8, CROP_W // 32))  # = adaptive (1, 4) of the 4 x 16 map
+        h = F.relu(self.from_crop(x) + self.from_score(raw) + self.from_shape(shape))
+        fused = 0.5 * raw + 0.5 * torch.sigmoid(self.out(h))
+        return torch.sigmoid(torch.log(fused) - torch.log(1.0 - fused) + self.shift_out)
+
+
+def cmd_export(args):
+    model = load_verifier(args.verifier)
+    shift = 0.0
+    if args.line_checkpoint:
+        shift = torch.load(args.line_checkpoint, map_location="cpu")["config"].get("text_logit_shift") or 0.0
+    exported = ExportedVerifier(model.eval(), shift, args.threshold, args.detector_threshold).eval()
+    n = 2
+    dummy = (torch.zeros(n, 3, CROP_H, CROP_W), torch.zeros(n, 1, 1, 1), torch.zeros(n, 2, 1, 1))
+    with torch.no_grad():
+        torch.onnx.export(exported, dummy, args.out, input_names=["crops", "score_logit", "shape"],
+                          output_names=["score"], opset_version=11,
+                          dynamic_axes={k: {0: "n"} for k in ("crops", "score_logit", "shape", "score")})
+    print(json.dumps({"out": args.out, "text_logit_shift": shift, "threshold": args.threshold,
+                      "detector_threshold": args.detector_threshold, "bytes": os.path.getsize(args.out)}))
 
 
 def main(argv=None):
@@ -235,6 +320,8 @@ def main(argv=None):
     ev = sub.choices["eval"]
     ev.add_argument("--verifier", required=True)
     ev.add_argument("--thresholds", default="0.4,0.5,0.6")
+    ev.add_argument("--gate", action="store_true", help="the curvature gate (MIN_FILL), as the detector applies it")
+    ev.add_argument("--floors", default="0.02", help="candidate floors (session 26: 0.02,0.1)")
     ev.add_argument("--score", type=float, default=0.5, help="the baseline's threshold (no verifier)")
     ev.add_argument("--nms", type=float, default=0.1)
     ev.add_argument("--threads", type=int, default=1)
@@ -243,13 +330,22 @@ def main(argv=None):
     tr.add_argument("--pools", nargs="+", required=True)
     tr.add_argument("--val")
     tr.add_argument("--out", required=True)
+    tr.add_argument("--init", help="weights to start from (a verifier .pt; its width)")
+    tr.add_argument("--width", type=float, default=1.0, help="channel multiplier of a verifier trained from scratch")
     tr.add_argument("--epochs", type=int, default=8)
     tr.add_argument("--batch", type=int, default=256)
     tr.add_argument("--lr", type=float, default=3e-3)
     tr.add_argument("--seed", type=int, default=0)
     tr.add_argument("--threads", type=int, default=1)
+    ex = sub.add_parser("export")
+    ex.add_argument("--verifier", required=True)
+    ex.add_argument("--out", required=True)
+    ex.add_argument("--line_checkpoint", help="the line model's checkpoint as shipped (its text_logit_shift)")
+    ex.add_argument("--threshold", type=float, default=0.5, help="fused-score threshold chosen on validation")
+    ex.add_argument("--detector_threshold", type=float, default=0.7,
+                    help="the detector's score threshold that should mean --threshold (create()'s default 0.7)")
     args = ap.parse_args(argv)
-    return {"pool": cmd_pool, "train": cmd_train, "eval": cmd_eval}[args.cmd](args)
+    return {"pool": cmd_pool, "train": cmd_train, "eval": cmd_eval, "export": cmd_export}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 # This file is part of OpenCV project.
 # It is subject to the license terms in the LICENSE file found in the top-level directory
 # of this distribution and at http://opencv.org/license.html.
-"""training/atrr/verifier.py (session 25's experiment) on shapes worked by hand."""
+"""training/atrr/verifier.py on shapes worked by hand, and its export against the PyTorch network."""
 import numpy as np
 import pytest
 import torch
@@ -59,3 +59,45 @@ def test_verifier_gives_one_logit_per_crop():
 def test_average_precision_by_hand():
     # ranked: hit, miss, hit -> precisions at the hits 1 and 2/3 -> AP 5/6
     assert verifier.average_precision(np.array([0.9, 0.8, 0.7]), np.array([1.0, 0.0, 1.0])) == pytest.approx(5 / 6)
+
+
+def test_export_runs_in_opencv_as_the_network_and_fusion_in_pytorch(tmp_path):
+    """The exported graph (all convolutions, score arithmetic inside) against the trained module and the fusion
+    written out here: a calibrated line model's scores (shift 0.8473, threshold 0.7) and the raw ones (0, 0.5)."""
+    cv2 = pytest.importorskip("cv2")
+    torch.manual_seed(3)
+    model = verifier.Verifier()
+    for m in model.modules():  # BatchNorm statistics away from the identity, so that folding them is tested
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.running_mean.uniform_(-0.2, 0.2)
+            m.running_var.uniform_(0.5, 2.0)
+    path = tmp_path / "v.pt"
+    model.eval()
+    torch.save({"model": model.state_dict()}, path)
+    for shift, detector_threshold, threshold in ((0.8473, 0.7, 0.5), (0.0, 0.5, 0.4)):
+        onnx_path = str(tmp_path / ("v_%g.onnx" % shift))
+        line = tmp_path / "line.pt"
+        torch.save({"config": {"text_logit_shift": shift}}, line)
+        verifier.main(["export", "--verifier", str(path), "--line_checkpoint", str(line), "--out", onnx_path,
+                       "--threshold", str(threshold), "--detector_threshold", str(detector_threshold)])
+        net = cv2.dnn.readNet(onnx_path)
+        for n in (6, 1, 3):  # one Net, batch sizes in turn
+            crops = torch.rand(n, 3, verifier.CROP_H, verifier.CROP_W) - 0.5
+            raw = torch.rand(n) * 0.98 + 0.01
+            shapes = torch.randn(n, 2)
+            det = torch.sigmoid(torch.logit(raw) + shift)  # the detector's (calibrated) score
+            net.setInput(crops.numpy(), "crops")
+            net.setInput(torch.logit(det).numpy().reshape(n, 1, 1, 1), "score_logit")
+            net.setInput(shapes.numpy().reshape(n, 2, 1, 1), "shape")
+            out = net.forward("score").reshape(-1)
+            with torch.no_grad():
+                v = torch.sigmoid(model(crops, torch.cat([raw[:, None], shapes], 1)))
+            fused = 0.5 * (raw + v)
+            want = torch.sigmoid(torch.logit(fused) + np.log(detector_threshold / (1 - detector_threshold))
+                                 - np.log(threshold / (1 - threshold))).numpy()
+            np.testing.assert_allclose(out, want, atol=2e-5)
+            assert ((out >= detector_threshold) == (fused.numpy() >= threshold)).all()
+        again = str(tmp_path / "again.onnx")
+        verifier.main(["export", "--verifier", str(path), "--line_checkpoint", str(line), "--out", again,
+                       "--threshold", str(threshold), "--detector_threshold", str(detector_threshold)])
+        assert open(again, "rb").read() == open(onnx_path, "rb").read()

@@ -4,6 +4,7 @@
 
 // AdaptiveTextDetectorImpl: size policy → blob → the one-graph model → polygons (doc/detector.md).
 #include "precomp.hpp"
+#include "candidate_verifier.hpp"
 #include "parameter_checks.hpp"
 #include "postprocess.hpp"
 #include "preprocess.hpp"
@@ -11,6 +12,7 @@
 #include "opencv2/adaptivetext/detector.hpp"
 
 #include <opencv2/core/utils/filesystem.hpp>
+#include <opencv2/core/utils/logger.hpp>
 
 #include <cstdlib>
 #include <fstream>
@@ -24,9 +26,11 @@ namespace {
 
 const char* const kDefaultModelName = "adaptivetext_default.onnx";  // the line model
 const char* const kWordModelName = "adaptivetext_words.onnx";
+const char* const kVerifierName = "adaptivetext_verifier.onnx";  // the line model's candidate verifier
 // Names create() accepts instead of a path, for the shipped models (doc/detector.md, "Default model").
 const char* const kLinesAlias = "lines";
 const char* const kWordsAlias = "words";
+const char* const kVerifierAlias = "verifier";
 // The line model's two passes (doc/accuracy.md, "Two scales"): long side 512 for long lines, 672 for lines
 // thinner than 32 px at 512; chosen on the three validation splits within the peer's latency. One pass at 640,
 // the default until session 15, lost small lines; one at 704 lost long ones. Larger second passes (736-864, splits
@@ -43,6 +47,13 @@ const int kWordModelSideLength = 1120;
 // a video or a fixed-size policy never reloads, and a folder of mixed sizes reloads only on new sizes.
 // Four, so that two passes over frames of two sizes (MSRA-TD500's) never reload.
 const size_t kMaxCachedNets = 4;
+// The shipped verifier's candidate score (detector.hpp, setVerifier's default): the shipped line model's scores
+// are calibrated so that 0.7 means its raw 0.5; 0.2045 is its raw 0.099, the floor of 0.1 chosen in session 26.
+const float kDefaultVerifierCandidateScore = 0.2045f;
+// Whether the shipped line model starts with the shipped verifier on. Off: the verifier lifts the validation
+// splits (+0.015) but costs 7-17 ms a frame, which put the default above the peer's latency (doc/runs/s26_rule.md,
+// addendum 3); setVerifier("verifier") turns it on.
+const bool kShippedLineModelVerifies = false;
 
 // The public bounds (detector.hpp) are the ones preprocessing enforces.
 static_assert((int)AdaptiveTextDetector::MAX_INPUT_SIDE == (int)adaptivetext::detail::MAX_INPUT_SIDE,
@@ -100,14 +111,44 @@ String resolveModel(const String& model)
     return model;
 }
 
+String fileNameOf(const String& path)
+{
+    const size_t slash = path.find_last_of("/\\");
+    return path.substr(slash == String::npos ? 0 : slash + 1);
+}
+
 // The shipped word model, named "words" or given by a path to its file (the ONNX graph carries no settings that
 // OpenCV 4.6 exposes, so the file name is what tells it from the line model).
 bool isWordModel(const String& model)
 {
-    if (model == kWordsAlias)
-        return true;
-    const size_t slash = model.find_last_of("/\\");
-    return model.substr(slash == String::npos ? 0 : slash + 1) == kWordModelName;
+    return model == kWordsAlias || fileNameOf(model) == kWordModelName;
+}
+
+// The shipped line model, by name or by a path to its file: the one model the shipped verifier was trained for.
+bool isShippedLineModel(const String& model)
+{
+    return model.empty() || model == kLinesAlias || fileNameOf(model) == kDefaultModelName;
+}
+
+// The shipped verifier for the line model at modelPath: beside it first (a copied pair stays a pair), then where
+// the shipped models are searched; "" with a warning when it is nowhere, since the model still works without it.
+String shippedVerifierFor(const String& modelPath)
+{
+    const size_t slash = modelPath.find_last_of("/\\");
+    const String beside = slash == String::npos ? String(kVerifierName)
+                                                : utils::fs::join(modelPath.substr(0, slash), kVerifierName);
+    if (utils::fs::exists(beside))
+        return beside;
+    for (const String& dir : defaultModelDirs())
+    {
+        const String path = utils::fs::join(dir, kVerifierName);
+        if (utils::fs::exists(path))
+            return path;
+    }
+    CV_LOG_WARNING(NULL, "AdaptiveTextDetector: the shipped verifier " << kVerifierName << " was not found beside "
+                   << modelPath << " nor in the shipped models' folders; the line model runs without it, and finds "
+                   "fewer lines (doc/detector.md, \"Verifier\")");
+    return String();
 }
 
 // The keep-aspect long side a detector starts with: the one its shipped model was validated at.
@@ -168,6 +209,12 @@ public:
         modelBytes_ = readFileBytes(path);
         applyBackendAndTarget(net);
         nets_.push_back(Entry{ Size(), net });  // Size() = not yet run: it takes the first input size
+        if (kShippedLineModelVerifies && isShippedLineModel(model))
+        {
+            const String verifier = shippedVerifierFor(path);
+            if (!verifier.empty())
+                setVerifier(verifier, kDefaultVerifierCandidateScore);
+        }
     }
 
     void detect(InputArray frame, std::vector<std::vector<Point> >& detections,
@@ -276,6 +323,33 @@ public:
     }
     float getNMSThreshold() const CV_OVERRIDE { return lockedGet(nmsThreshold_); }
 
+    void setVerifier(const String& model, float candidateScore) CV_OVERRIDE
+    {
+        adaptivetext::detail::checkUnitInterval("AdaptiveTextDetector::setVerifier", "candidateScore",
+                                                candidateScore);
+        Ptr<adaptivetext::detail::CandidateVerifier> verifier;
+        if (!model.empty())
+        {
+            // Loaded (and probed) before the lock: a bad file leaves the detector as it was.
+            verifier = makePtr<adaptivetext::detail::CandidateVerifier>(
+                model == kVerifierAlias ? findShippedModel(kVerifierName) : model);
+        }
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (verifier)
+        {
+            verifier->setPreferableBackend(backendId_);
+            verifier->setPreferableTarget(targetId_);
+        }
+        verifier_ = verifier;
+        verifierCandidateScore_ = candidateScore;
+    }
+    String getVerifier() const CV_OVERRIDE
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return verifier_ ? verifier_->path() : String();
+    }
+    float getVerifierCandidateScore() const CV_OVERRIDE { return lockedGet(verifierCandidateScore_); }
+
     void setPreferableBackend(int backendId) CV_OVERRIDE
     {
         // The public values of cv::dnn::Backend in 4.6 (the NGRAPH/NN_BUILDER ones are internal).
@@ -286,6 +360,8 @@ public:
         backendId_ = backendId;
         for (Entry& e : nets_)
             applyBackendAndTarget(e.net);
+        if (verifier_)
+            verifier_->setPreferableBackend(backendId);
     }
 
     void setPreferableTarget(int targetId) CV_OVERRIDE
@@ -297,6 +373,8 @@ public:
         targetId_ = targetId;
         for (Entry& e : nets_)
             applyBackendAndTarget(e.net);
+        if (verifier_)
+            verifier_->setPreferableTarget(targetId);
     }
 
 private:
@@ -336,7 +414,8 @@ private:
         adaptivetext::detail::checkFrame(frame);
         int policy, sideLength, smallTextSide;
         Size fixedSize;
-        float scoreThreshold, nmsThreshold, smallTextSplit;
+        float scoreThreshold, nmsThreshold, smallTextSplit, passScore;
+        Ptr<adaptivetext::detail::CandidateVerifier> verifier;
         {
             std::lock_guard<std::mutex> lock(mutex_);
             policy = policy_;
@@ -346,11 +425,15 @@ private:
             nmsThreshold = nmsThreshold_;
             smallTextSide = smallTextSide_;
             smallTextSplit = smallTextSplit_;
+            verifier = verifier_;
+            // With a verifier the passes keep more candidates: it may lift some over the threshold.
+            passScore = verifier ? std::min(verifierCandidateScore_, scoreThreshold) : scoreThreshold;
         }
         const Size netSize = adaptivetext::detail::computeInputSize(frame.size(), policy, fixedSize, sideLength);
         if (smallTextSide <= 0 || policy == INPUT_SIZE_FIXED)
-            return adaptivetext::detail::suppressOverlaps(runPass(frame, netSize, frame.size(), scoreThreshold),
-                                                          nmsThreshold);
+            return adaptivetext::detail::suppressOverlaps(
+                verify(verifier, frame, runPass(frame, netSize, frame.size(), passScore), scoreThreshold),
+                nmsThreshold);
         const Size smallNetSize = adaptivetext::detail::computeInputSize(frame.size(), policy, Size(), smallTextSide);
         // Resizing a 1920x1280 frame to 672x448 costs ~7 ms (INTER_AREA): shrunk once for both passes.
         const Mat source = adaptivetext::detail::sharedPassSource(frame, netSize, smallNetSize);
@@ -358,9 +441,34 @@ private:
         const double firstScale = std::sqrt((double)netSize.width * netSize.height /
                                             ((double)frame.cols * frame.rows));
         adaptivetext::detail::TextPolygons polys = adaptivetext::detail::mergeScales(
-            runPass(source, netSize, frame.size(), scoreThreshold),
-            runPass(source, smallNetSize, frame.size(), scoreThreshold), (float)(smallTextSplit / firstScale));
-        return adaptivetext::detail::suppressOverlaps(polys, nmsThreshold);
+            runPass(source, netSize, frame.size(), passScore),
+            runPass(source, smallNetSize, frame.size(), passScore), (float)(smallTextSplit / firstScale));
+        return adaptivetext::detail::suppressOverlaps(verify(verifier, frame, polys, scoreThreshold), nmsThreshold);
+    }
+
+    // The verifier's scores replace the candidates', then the threshold (no verifier: the candidates as they are,
+    // already above it). The crops come from the frame itself, at its full resolution, as in training.
+    adaptivetext::detail::TextPolygons verify(const Ptr<adaptivetext::detail::CandidateVerifier>& verifier,
+                                              const Mat& frame, const adaptivetext::detail::TextPolygons& candidates,
+                                              float scoreThreshold) const
+    {
+        if (!verifier || candidates.polygons.empty())
+            return candidates;
+        std::vector<float> scores;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            scores = verifier->rescore(frame, candidates);
+        }
+        adaptivetext::detail::TextPolygons kept;
+        for (size_t i = 0; i < scores.size(); ++i)
+        {
+            if (scores[i] >= scoreThreshold)
+            {
+                kept.polygons.push_back(candidates.polygons[i]);
+                kept.scores.push_back(scores[i]);
+            }
+        }
+        return kept;
     }
 
     // One forward pass of `source` (the frame, or a resized copy) at netSize → the polygons above the threshold
@@ -416,6 +524,8 @@ private:
     float nmsThreshold_;
     int backendId_;
     int targetId_;
+    Ptr<adaptivetext::detail::CandidateVerifier> verifier_;  // null: off
+    float verifierCandidateScore_ = kDefaultVerifierCandidateScore;
     mutable std::mutex mutex_;
     mutable std::list<Entry> nets_;
 };

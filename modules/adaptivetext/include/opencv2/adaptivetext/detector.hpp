@@ -149,6 +149,27 @@ public:
     CV_WRAP virtual void setNMSThreshold(float threshold) = 0;
     CV_WRAP virtual float getNMSThreshold() const = 0;
 
+    /** @brief A second opinion on each candidate: a small network that reads the candidate's rectified crop and
+    rescores it before the threshold and the NMS (doc/detector.md, "Verifier").
+
+    With a verifier, each pass keeps its candidates scored at least candidateScore (instead of the score
+    threshold); the verifier gives each a new score, in the same score space, so that setScoreThreshold keeps its
+    meaning; then the threshold and the NMS. A verifier is trained on one line model's candidates: the shipped
+    one (adaptivetext_verifier.onnx, found where create() finds the shipped models) goes with the shipped line
+    model. Every detector starts without a verifier: the shipped pair finds more lines on the validation splits
+    but costs 7-17 ms more a frame (doc/detector.md, "Verifier").
+    @param model path to a verifier .onnx, "verifier" for the shipped one, or "" to turn the verifier off;
+           a file that is not a verifier fails here (StsParseError, StsBadArg), not in detect()
+    @param candidateScore the lowest score, in [0, 1], of a candidate the verifier sees (else StsOutOfRange);
+           lower finds more lines and costs more; the default is the shipped pair's: the shipped line model's
+           scores are calibrated so that 0.7 means its raw 0.5, and 0.2045 means its raw 0.099 (doc/model_card.md)
+    */
+    CV_WRAP virtual void setVerifier(const String& model, float candidateScore = 0.2045f) = 0;
+    /** @brief The verifier's path; "" when it is off. */
+    CV_WRAP virtual String getVerifier() const = 0;
+    /** @brief The lowest score of a candidate the verifier sees. */
+    CV_WRAP virtual float getVerifierCandidateScore() const = 0;
+
     /** @brief A cv::dnn::Backend, DNN_BACKEND_DEFAULT..DNN_BACKEND_TIMVX (else StsBadArg). */
     CV_WRAP virtual void setPreferableBackend(int backendId) = 0;
     /** @brief A cv::dnn::Target, DNN_TARGET_CPU..DNN_TARGET_NPU (else StsBadArg). */
