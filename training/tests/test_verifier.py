@@ -101,3 +101,14 @@ def test_export_runs_in_opencv_as_the_network_and_fusion_in_pytorch(tmp_path):
         verifier.main(["export", "--verifier", str(path), "--line_checkpoint", str(line), "--out", again,
                        "--threshold", str(threshold), "--detector_threshold", str(detector_threshold)])
         assert open(again, "rb").read() == open(onnx_path, "rb").read()
+
+
+def test_shipped_verifier_re_exports_byte_for_byte(tmp_path):
+    """data/models/adaptivetext_verifier.onnx is what doc/model_card.md's command makes from committed checkpoints."""
+    import os
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    out = str(tmp_path / "v.onnx")
+    verifier.main(["export", "--verifier", os.path.join(root, "training/checkpoints/verifier_s26_v2.pt"),
+                   "--line_checkpoint", os.path.join(root, "training/checkpoints/campaign_lines_s17_soup8_cal.pt"),
+                   "--threshold", "0.4", "--out", out])
+    assert open(out, "rb").read() == open(os.path.join(root, "data/models/adaptivetext_verifier.onnx"), "rb").read()
