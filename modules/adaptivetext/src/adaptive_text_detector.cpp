@@ -12,7 +12,6 @@
 #include "opencv2/adaptivetext/detector.hpp"
 
 #include <opencv2/core/utils/filesystem.hpp>
-#include <opencv2/core/utils/logger.hpp>
 
 #include <cstdlib>
 #include <fstream>
@@ -50,10 +49,8 @@ const size_t kMaxCachedNets = 4;
 // The shipped verifier's candidate score (detector.hpp, setVerifier's default): the shipped line model's scores
 // are calibrated so that 0.7 means its raw 0.5; 0.2045 is its raw 0.099, the floor of 0.1 chosen in session 26.
 const float kDefaultVerifierCandidateScore = 0.2045f;
-// Whether the shipped line model starts with the shipped verifier on. Off: the verifier lifts the validation
-// splits (+0.015) but costs 7-17 ms a frame, which put the default above the peer's latency (doc/runs/s26_rule.md,
-// addendum 3); setVerifier("verifier") turns it on.
-const bool kShippedLineModelVerifies = false;
+// No detector starts with a verifier: the shipped one lifts the line model's validation splits (+0.015) but costs
+// 7-17 ms a frame, which put the default above the peer's latency (doc/runs/s26_rule.md, addendum 3).
 
 // The public bounds (detector.hpp) are the ones preprocessing enforces.
 static_assert((int)AdaptiveTextDetector::MAX_INPUT_SIDE == (int)adaptivetext::detail::MAX_INPUT_SIDE,
@@ -124,32 +121,6 @@ bool isWordModel(const String& model)
     return model == kWordsAlias || fileNameOf(model) == kWordModelName;
 }
 
-// The shipped line model, by name or by a path to its file: the one model the shipped verifier was trained for.
-bool isShippedLineModel(const String& model)
-{
-    return model.empty() || model == kLinesAlias || fileNameOf(model) == kDefaultModelName;
-}
-
-// The shipped verifier for the line model at modelPath: beside it first (a copied pair stays a pair), then where
-// the shipped models are searched; "" with a warning when it is nowhere, since the model still works without it.
-String shippedVerifierFor(const String& modelPath)
-{
-    const size_t slash = modelPath.find_last_of("/\\");
-    const String beside = slash == String::npos ? String(kVerifierName)
-                                                : utils::fs::join(modelPath.substr(0, slash), kVerifierName);
-    if (utils::fs::exists(beside))
-        return beside;
-    for (const String& dir : defaultModelDirs())
-    {
-        const String path = utils::fs::join(dir, kVerifierName);
-        if (utils::fs::exists(path))
-            return path;
-    }
-    CV_LOG_WARNING(NULL, "AdaptiveTextDetector: the shipped verifier " << kVerifierName << " was not found beside "
-                   << modelPath << " nor in the shipped models' folders; the line model runs without it, and finds "
-                   "fewer lines (doc/detector.md, \"Verifier\")");
-    return String();
-}
 
 // The keep-aspect long side a detector starts with: the one its shipped model was validated at.
 int defaultSideLength(const String& model)
@@ -209,12 +180,6 @@ public:
         modelBytes_ = readFileBytes(path);
         applyBackendAndTarget(net);
         nets_.push_back(Entry{ Size(), net });  // Size() = not yet run: it takes the first input size
-        if (kShippedLineModelVerifies && isShippedLineModel(model))
-        {
-            const String verifier = shippedVerifierFor(path);
-            if (!verifier.empty())
-                setVerifier(verifier, kDefaultVerifierCandidateScore);
-        }
     }
 
     void detect(InputArray frame, std::vector<std::vector<Point> >& detections,
