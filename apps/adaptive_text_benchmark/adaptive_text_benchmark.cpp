@@ -244,8 +244,8 @@ struct Result
     size_t detections;
 };
 
-Result measure(const std::string& model, const cv::Mat& image, const InputSpec& spec, int threads, int runs,
-               int warmup, bool listLayers)
+Result measure(const std::string& model, const std::string& verifier, const cv::Mat& image, const InputSpec& spec,
+               int threads, int runs, int warmup, bool listLayers)
 {
     cv::setNumThreads(threads);
     Result r;
@@ -256,6 +256,8 @@ Result measure(const std::string& model, const cv::Mat& image, const InputSpec& 
     r.rssBeforeMiB = procStatusMiB("VmRSS");
     r.peakReset = resetPeakMemory();
     cv::Ptr<cv::AdaptiveTextDetector> detector = cv::AdaptiveTextDetector::create(model);
+    if (!verifier.empty())
+        detector->setVerifier(verifier);  // end to end only: the staged nets below run the line model alone
     const std::string modelPath = cv::AdaptiveTextDetector::findModel(model);  // "" names the shipped model
     if (spec.policy == cv::AdaptiveTextDetector::INPUT_SIZE_FIXED)
         detector->setInputSize(spec.fixed);
@@ -449,6 +451,7 @@ int main(int argc, char** argv)
         "{runs        | 20              | timed iterations per configuration (at least 10)}"
         "{warmup      | 3               | untimed iterations first (at least 1)}"
         "{json        |                 | also write the JSON line to this file}"
+        "{verifier    |                 | candidate verifier for the end-to-end time (setVerifier: a path or \"verifier\"; the stages leave it out)}"
         "{list_layers |                 | print each layer: median time, type and stage}";
     const adaptivetext_app::JoinedArgs args(argc, argv, {"-m", "--model", "-i", "--image", "--json"});
     cv::CommandLineParser parser(args.argc(), args.argv(), keys);
@@ -520,7 +523,8 @@ int main(int argc, char** argv)
         const bool listLayers = parser.has("list_layers");
         for (const InputSpec& spec : specs)
             for (int threads : threadCounts)
-                results.push_back(measure(model, image, spec, threads, runs, warmup, listLayers));
+                results.push_back(measure(model, parser.get<std::string>("verifier"), image, spec, threads, runs, warmup,
+                                          listLayers));
         printTable(results);
         const std::string json = toJson(results, model, imagePath, image, runs, warmup);
         std::cout << json << std::endl;

@@ -219,6 +219,13 @@ def test_benchmark_bad_options_are_usage_errors(run, model, image_file, option):
     assert "error:" in result.stderr
 
 
+def test_benchmark_with_a_file_that_is_not_a_verifier_fails(run, model, image_file):
+    result = run("benchmark", "--model=%s" % model, "--image=%s" % image_file, "--sizes=64x48", "--threads=1",
+                 "--runs=10", "--warmup=1", "--verifier=no_such_verifier.onnx")
+    assert result.returncode == 1, result
+    assert "cannot read the verifier 'no_such_verifier.onnx'" in result.stderr, result.stderr
+
+
 def test_benchmark_refuses_an_unwritable_json_file_before_measuring(run, model, image_file):
     result = run("benchmark", "--model=%s" % model, "--image=%s" % image_file, "--sizes=64x48", "--threads=1",
                  "--json=/proc/forbidden/bench.json")
