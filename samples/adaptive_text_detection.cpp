@@ -409,7 +409,7 @@ int main(int argc, char** argv)
                                        smallSplit > 0.f ? smallSplit : detector->getSmallTextSplitHeight());
         if (!verifier.empty() || verifierScore != -1.f)
         {
-            const std::string path = verifier == "off" ? "" : verifier.empty() ? detector->getVerifier() : verifier;
+            const std::string path = verifier == "off" ? "" : verifier;  // "" with only a score: none, as before
             if (verifierScore != -1.f)
                 detector->setVerifier(path, verifierScore);
             else

@@ -15,13 +15,13 @@
 # NICE=N runs it at that niceness (beside a training run). READVAL (default runs/s13/readval).
 # SMALL_SIDE / SMALL_SPLIT (default 672 / 32, the detector's): another second pass, for the splits and the
 # reading validation alike (the reading test's $ADAPTIVETEXT_TEST_READING_SMALL).
-# VERIFIER_PT (a verifier checkpoint, training/atrr/verifier.py) scores the pair as it would ship: the calibrated
-# model as $OUT/pair/adaptivetext_default.onnx with the verifier exported beside it (fused threshold VERIFIER_T,
-# default 0.5) and turned on (the app's --verifier, the reading test's $ADAPTIVETEXT_TEST_READING_VERIFIER);
-# splits at the detector's default score 0.7 and the verifier's default candidate score (setVerifier).
+# VERIFIER_PT (a verifier checkpoint, training/atrr/verifier.py) scores the line model with that verifier, as
+# setVerifier would run it: exported for the calibrated model (fused threshold VERIFIER_T, default 0.5) to
+# $OUT/verifier.onnx, the splits on cal.onnx at the detector's default score 0.7 (the verifier's output is in the
+# calibrated score space) with the default candidate score, the reading test through $ADAPTIVETEXT_TEST_READING_VERIFIER.
 set -eu
 cd "$(dirname "$0")/../.."
-[ $# -eq 2 ] || { sed -n 5,16p "$0"; exit 2; }
+[ $# -eq 2 ] || { sed -n 5,21p "$0"; exit 2; }
 CKPT=$1 NAME=$2
 BUILD=${BUILD:-build}
 READVAL=${READVAL:-runs/s13/readval}
@@ -30,34 +30,26 @@ SMALL_SPLIT=${SMALL_SPLIT:-32}
 OUT=runs/scores/$NAME
 mkdir -p "$OUT"
 run() { nice -n "${NICE:-0}" "$@"; }
-calibrate() {
-    run /usr/bin/python3 -m training.atrr.convert --checkpoint "$CKPT" --out "$OUT/cal.pt" --score_at 0.5 \
-        --set 'default_input=[512,512]' > /dev/null
-    run /usr/bin/python3 -m training.atrr.export --checkpoint "$OUT/cal.pt" --out "$OUT/cal.onnx" > /dev/null
-}
+run /usr/bin/python3 -m training.atrr.convert --checkpoint "$CKPT" --out "$OUT/cal.pt" --score_at 0.5 \
+    --set 'default_input=[512,512]' > /dev/null
+run /usr/bin/python3 -m training.atrr.export --checkpoint "$OUT/cal.pt" --out "$OUT/cal.onnx" > /dev/null
+VERIFIER_ONNX=
 if [ -n "${VERIFIER_PT:-}" ]; then
-    calibrate
-    mkdir -p "$OUT/pair"
-    cp "$OUT/cal.onnx" "$OUT/pair/adaptivetext_default.onnx"
+    VERIFIER_ONNX=$OUT/verifier.onnx
     run /usr/bin/python3 -m training.atrr.verifier export --verifier "$VERIFIER_PT" --line_checkpoint "$OUT/cal.pt" \
-        --threshold "${VERIFIER_T:-0.5}" --out "$OUT/pair/adaptivetext_verifier.onnx" > /dev/null
-    SPLIT_MODEL=$OUT/pair/adaptivetext_default.onnx SPLIT_SCORE=0.7
+        --threshold "${VERIFIER_T:-0.5}" --out "$VERIFIER_ONNX" > /dev/null
+    SPLIT_MODEL=$OUT/cal.onnx SPLIT_SCORE=0.7
 else
     run /usr/bin/python3 -m training.atrr.export --checkpoint "$CKPT" --out "$OUT/raw.onnx" > /dev/null
     SPLIT_MODEL=$OUT/raw.onnx SPLIT_SCORE=0.5
 fi
-VERIFIER_ONNX=
-[ -n "${VERIFIER_PT:-}" ] && VERIFIER_ONNX=$OUT/pair/adaptivetext_verifier.onnx
 VERIFIER=$VERIFIER_ONNX CSV_DIR=$OUT BUILD=$BUILD LONG_SIDES=512 SMALL_SIDE=$SMALL_SIDE SMALL_SPLIT=$SMALL_SPLIT SCORES=$SPLIT_SCORE NMS=0.1 \
     run tools/analysis/eval_line_candidates.sh "$SPLIT_MODEL" > "$OUT/splits.log"
 f_of() { tail -n 1 "$OUT/$1.csv" | awk -F, '{ print $NF }'; }  # hmean, 4 decimals (one setting per run)
 V=$(f_of td500val30) I=$(f_of ic15lines100) T=$(f_of trainfit60) S=$(f_of synthval150)
 MEAN=$(awk -v a="$V" -v b="$I" -v c="$T" 'BEGIN { printf "%.4f", (a + b + c) / 3 }')
-[ -n "${VERIFIER_PT:-}" ] || calibrate
-READING_MODEL=$OUT/cal.onnx
-[ -n "${VERIFIER_PT:-}" ] && READING_MODEL=$OUT/pair/adaptivetext_default.onnx
 reading() {  # SCENES_FOLDER (empty: the test's own) -> share of the true outlines' accuracy, in %
-    ADAPTIVETEXT_TEST_READING_MODEL=$READING_MODEL ADAPTIVETEXT_TEST_READING_SCENES=$1 \
+    ADAPTIVETEXT_TEST_READING_MODEL=$OUT/cal.onnx ADAPTIVETEXT_TEST_READING_SCENES=$1 \
         ADAPTIVETEXT_TEST_READING_VERIFIER=$VERIFIER_ONNX \
         ADAPTIVETEXT_TEST_READING_SMALL="$SMALL_SIDE,$SMALL_SPLIT" \
         run "$BUILD/test/adaptivetext_tests" --run_test='*/shipped_outlines_read_like_the_true_ones' \

@@ -73,7 +73,7 @@ def main(argv=None):
                     help="the app's --small_side: 0 one pass (the default here, as every candidate before session 15), "
                          "-1 the detector's default, else the second pass's side")
     ap.add_argument("--small_split", type=float, default=0.0, help="the app's --small_split (0: its default)")
-    ap.add_argument("--verifier", default="", help="the app's --verifier (\"\": the detector's default for the model)")
+    ap.add_argument("--verifier", default="", help="the app's --verifier (\"\": none)")
     ap.add_argument("--verifier_score", type=float, default=-1.0, help="the app's --verifier_score (-1: its default)")
     ap.add_argument("--protocol", default="icdar15")
     ap.add_argument("--csv", help="also write the table here")

@@ -36,6 +36,7 @@ from tools.analysis.container_offline import detector_pools, read_gt
 from tools.analysis.sweep_settings import evaluate, write_csv
 from tools.analysis.tta_offline import nms
 from tools.analysis.two_scale_offline import iou, open_sets, shape, write_dets
+from training.atrr.convert import logit
 from training.atrr.data.readers import find_image
 
 CROP_H, CROP_W = 32, 128
@@ -243,10 +244,6 @@ def cmd_eval(args):
                 print("%s fusion %s threshold %g floor %g: P %.4f R %.4f F %.4f" % rows[-1], flush=True)
     if args.csv:
         write_csv(args.csv, "set,fusion,threshold,floor,precision,recall,hmean", "%s,%s,%g,%g,%.4f,%.4f,%.4f", rows)
-
-
-def logit(p):
-    return math.log(p / (1.0 - p))
 
 
 class ExportedVerifier(nn.Module):

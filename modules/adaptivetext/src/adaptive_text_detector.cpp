@@ -49,8 +49,6 @@ const size_t kMaxCachedNets = 4;
 // The shipped verifier's candidate score (detector.hpp, setVerifier's default): the shipped line model's scores
 // are calibrated so that 0.7 means its raw 0.5; 0.2045 is its raw 0.099, the floor of 0.1 chosen in session 26.
 const float kDefaultVerifierCandidateScore = 0.2045f;
-// No detector starts with a verifier: the shipped one lifts the line model's validation splits (+0.015) but costs
-// 7-17 ms a frame, which put the default above the peer's latency (doc/runs/s26_rule.md, addendum 3).
 
 // The public bounds (detector.hpp) are the ones preprocessing enforces.
 static_assert((int)AdaptiveTextDetector::MAX_INPUT_SIDE == (int)adaptivetext::detail::MAX_INPUT_SIDE,
@@ -120,7 +118,6 @@ bool isWordModel(const String& model)
 {
     return model == kWordsAlias || fileNameOf(model) == kWordModelName;
 }
-
 
 // The keep-aspect long side a detector starts with: the one its shipped model was validated at.
 int defaultSideLength(const String& model)
@@ -489,7 +486,9 @@ private:
     float nmsThreshold_;
     int backendId_;
     int targetId_;
-    Ptr<adaptivetext::detail::CandidateVerifier> verifier_;  // null: off
+    // Null (off) until setVerifier: the shipped one lifts the line model's validation splits (+0.015) but costs
+    // 7-17 ms a frame, which put the default above the peer's latency (doc/runs/s26_rule.md, addendum 3).
+    Ptr<adaptivetext::detail::CandidateVerifier> verifier_;
     float verifierCandidateScore_ = kDefaultVerifierCandidateScore;
     mutable std::mutex mutex_;
     mutable std::list<Entry> nets_;
