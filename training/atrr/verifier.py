@@ -118,10 +118,13 @@ def cmd_pool(args):
 
 class Verifier(nn.Module):
     """Four 3x3 conv blocks over the 32 x 128 crop, pooled to C x 1 x 4 (C = 64 at width 1), joined with the shape
-    features. width scales the blocks' channels (session 26's v3: 0.5, a quarter of the multiply-adds)."""
+    features. width scales the blocks' channels (session 26's v3: 0.5, a quarter of the multiply-adds); pre_pool 2
+    averages the crop 2 x 2 first (session 27's v4: a 16 x 64 crop, a quarter of the multiply-adds with v2's
+    weights; the detector still cuts 32 x 128, the pool is the exported graph's first node)."""
 
-    def __init__(self, n_feats=3, width=1.0):
+    def __init__(self, n_feats=3, width=1.0, pre_pool=1):
         super().__init__()
+        self.pre_pool = pre_pool
         chans = [3] + [max(1, int(round(c * width))) for c in (16, 32, 64, 64)]
         layers = []
         for i in range(4):
@@ -133,8 +136,11 @@ class Verifier(nn.Module):
         self.width = width
         self.head = nn.Sequential(nn.Linear(chans[-1] * 4 + n_feats, 64), nn.ReLU(inplace=True), nn.Linear(64, 1))
 
+    def features(self, crops):
+        return self.body(F.avg_pool2d(crops, self.pre_pool) if self.pre_pool > 1 else crops)
+
     def forward(self, crops, feats):
-        x = self.body(crops)
+        x = self.features(crops)
         x = F.adaptive_avg_pool2d(x, (1, 4)).flatten(1)
         return self.head(torch.cat([x, feats], 1)).squeeze(1)
 
@@ -144,9 +150,9 @@ def to_tensor(crops):
 
 
 def load_verifier(path):
-    """A verifier checkpoint (weights only; "width" since session 26, 1 before)."""
+    """A verifier checkpoint (weights only; "width" since session 26, "pre_pool" since session 27, 1 before)."""
     state = torch.load(path, map_location="cpu")
-    model = Verifier(width=state.get("width", 1.0))
+    model = Verifier(width=state.get("width", 1.0), pre_pool=state.get("pre_pool", 1))
     model.load_state_dict(state["model"])
     return model
 
@@ -180,6 +186,8 @@ def cmd_train(args):
     crops, feats, labels = load_pools(args.pools)
     vc, vf, vl = load_pools([args.val]) if args.val else (None, None, None)
     model = load_verifier(args.init) if args.init else Verifier(width=args.width)  # v2 went on from v1
+    if args.pre_pool:
+        model.pre_pool = args.pre_pool  # v4: v2's weights at half the crop resolution
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     steps = args.epochs * (len(labels) // args.batch)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=steps, pct_start=0.1)
@@ -209,7 +217,7 @@ def cmd_train(args):
             msg += " val AP %.4f (score alone %.4f)" % (average_precision(p, vl), average_precision(vf[:, 0], vl))
         print(msg, flush=True)
     torch.save({"model": model.state_dict(), "pools": args.pools, "epochs": args.epochs, "seed": args.seed,
-                "init": args.init, "width": model.width}, args.out)
+                "init": args.init, "width": model.width, "pre_pool": model.pre_pool}, args.out)
 
 
 def cmd_eval(args):
@@ -262,6 +270,7 @@ class ExportedVerifier(nn.Module):
     def __init__(self, verifier, text_logit_shift, threshold, detector_threshold):
         super().__init__()
         self.body = verifier.body
+        self.pre_pool = verifier.pre_pool
         weight, bias = verifier.head[0].weight.data, verifier.head[0].bias.data
         pooled = weight.shape[1] - 3  # 64 channels x 4 columns, flattened channel-major
         self.from_crop = nn.Conv2d(pooled // 4, weight.shape[0], (1, 4))
@@ -280,7 +289,10 @@ class ExportedVerifier(nn.Module):
 
     def forward(self, crops, score_logit, shape):
         raw = torch.sigmoid(score_logit - self.shift_in)
-        x = F.avg_pool2d(self.body(crops), (CROP_H // 8, CROP_W // 32))  # = adaptive (1, 4) of the 4 x 16 map
+        if self.pre_pool > 1:
+            crops = F.avg_pool2d(crops, self.pre_pool)
+        k = self.pre_pool * 8  # the body's three 2 x 2 max pools after the pre-pool
+        x = F.avg_pool2d(self.body(crops), (CROP_H // k, CROP_W // k // 4))  # = adaptive (1, 4) of the last map
         h = F.relu(self.from_crop(x) + self.from_score(raw) + self.from_shape(shape))
         fused = 0.5 * raw + 0.5 * torch.sigmoid(self.out(h))
         return torch.sigmoid(torch.log(fused) - torch.log(1.0 - fused) + self.shift_out)
@@ -329,6 +341,7 @@ def main(argv=None):
     tr.add_argument("--out", required=True)
     tr.add_argument("--init", help="weights to start from (a verifier .pt; its width)")
     tr.add_argument("--width", type=float, default=1.0, help="channel multiplier of a verifier trained from scratch")
+    tr.add_argument("--pre_pool", type=int, default=0, help="2: average the crop 2 x 2 first (0: the init's or 1)")
     tr.add_argument("--epochs", type=int, default=8)
     tr.add_argument("--batch", type=int, default=256)
     tr.add_argument("--lr", type=float, default=3e-3)
