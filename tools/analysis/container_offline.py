@@ -73,14 +73,16 @@ def children_of(i, cands, shapes, child_score, inside, nms_thr):
     return best
 
 
-def detector_pools(build, model, cache, pass_score, name, images, names, sizes):
+def detector_pools(build, model, cache, pass_score, name, images, names, sizes, sides=(512, SECOND_SIDE)):
     """{image name: candidates} of the detector's two passes, merged by thickness, before its NMS; each pass runs
-    once in the C++ app and is kept under cache/MODEL_TAG/name/SIDE."""
+    once in the C++ app and is kept under cache/MODEL_TAG/name/SIDE. One side in `sides`: that pass alone."""
     per_side = {}
-    for side in (512, SECOND_SIDE):
+    for side in sides:
         d = os.path.join(cache, model_tag(model), name, str(side))
         run_pass(build, model, images, side, d, pass_score)
         per_side[side] = {n: read_dets(os.path.join(d, n + ".txt")) for n in names}
+    if len(sides) == 1:
+        return per_side[sides[0]]
     return {n: two_pass(per_side[512][n], per_side[SECOND_SIDE][n], SPLIT_AT_512 * max(sizes[n]) / 512)
             for n in names}
 

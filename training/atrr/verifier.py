@@ -91,7 +91,9 @@ def label_of(g, gt_shapes):
 def pools_of(args, spec_list, tmp):
     """Yields (set name, gt_dir, image name, frame, [(pts, score)]) over every image of every set."""
     for name, gt_dir, images, names, sizes in open_sets(spec_list, tmp):
-        pools = detector_pools(args.build, args.model, args.cache, args.pass_score, name, images, names, sizes)
+        sides = tuple(int(v) for v in args.passes.split(",")) if getattr(args, "passes", None) else None
+        pools = detector_pools(args.build, args.model, args.cache, args.pass_score, name, images, names, sizes,
+                               **({"sides": sides} if sides else {}))
         for n in names:
             yield name, gt_dir, n, cv2.imread(find_image(images, n)), pools[n]
 
@@ -329,6 +331,7 @@ def main(argv=None):
     ev = sub.choices["eval"]
     ev.add_argument("--verifier", required=True)
     ev.add_argument("--thresholds", default="0.4,0.5,0.6")
+    ev.add_argument("--passes", help="one pass's long side (512 or 672) instead of the detector's two (session 27)")
     ev.add_argument("--gate", action="store_true", help="the curvature gate (MIN_FILL), as the detector applies it")
     ev.add_argument("--floors", default="0.02", help="candidate floors (session 26: 0.02,0.1)")
     ev.add_argument("--score", type=float, default=0.5, help="the baseline's threshold (no verifier)")
