@@ -122,11 +122,14 @@ class Verifier(nn.Module):
     """Four 3x3 conv blocks over the 32 x 128 crop, pooled to C x 1 x 4 (C = 64 at width 1), joined with the shape
     features. width scales the blocks' channels (session 26's v3: 0.5, a quarter of the multiply-adds); pre_pool 2
     averages the crop 2 x 2 first (session 27's v4: a 16 x 64 crop, a quarter of the multiply-adds with v2's
-    weights; the detector still cuts 32 x 128, the pool is the exported graph's first node)."""
+    weights; the detector still cuts 32 x 128, the pool is the exported graph's first node); stem_stride 2 makes the
+    first convolution 6 x 6 at stride 2 (session 27's v5: the same half-resolution maps as v4, with a learned
+    downsampling instead of a fixed average; see half_resolution_stem)."""
 
-    def __init__(self, n_feats=3, width=1.0, pre_pool=1):
+    def __init__(self, n_feats=3, width=1.0, pre_pool=1, stem_stride=1):
         super().__init__()
         self.pre_pool = pre_pool
+        self.stem_stride = stem_stride
         chans = [3] + [max(1, int(round(c * width))) for c in (16, 32, 64, 64)]
         layers = []
         for i in range(4):
@@ -134,6 +137,8 @@ class Verifier(nn.Module):
                        nn.ReLU(inplace=True)]
             if i < 3:
                 layers.append(nn.MaxPool2d(2))
+        if stem_stride == 2:
+            layers[0] = nn.Conv2d(chans[0], chans[1], 6, stride=2, padding=2, bias=False)
         self.body = nn.Sequential(*layers)
         self.width = width
         self.head = nn.Sequential(nn.Linear(chans[-1] * 4 + n_feats, 64), nn.ReLU(inplace=True), nn.Linear(64, 1))
@@ -147,6 +152,17 @@ class Verifier(nn.Module):
         return self.head(torch.cat([x, feats], 1)).squeeze(1)
 
 
+def half_resolution_stem(model):
+    """model (pre_pool 1 or 2, a 3 x 3 first convolution) as a stem_stride 2 verifier computing what the model
+    computes on a 2 x 2 averaged crop, exactly: a 3 x 3 convolution (padding 1) of the 2 x 2 average is a 6 x 6
+    convolution at stride 2 (padding 2) whose kernel repeats each tap over 2 x 2 pixels, divided by 4."""
+    out = Verifier(width=model.width, stem_stride=2)
+    state = dict(model.state_dict())
+    state["body.0.weight"] = state["body.0.weight"].repeat_interleave(2, 2).repeat_interleave(2, 3) / 4.0
+    out.load_state_dict(state)
+    return out
+
+
 def to_tensor(crops):
     return torch.from_numpy(crops).permute(0, 3, 1, 2).float().div_(255.0).sub_(0.5)
 
@@ -154,7 +170,8 @@ def to_tensor(crops):
 def load_verifier(path):
     """A verifier checkpoint (weights only; "width" since session 26, "pre_pool" since session 27, 1 before)."""
     state = torch.load(path, map_location="cpu")
-    model = Verifier(width=state.get("width", 1.0), pre_pool=state.get("pre_pool", 1))
+    model = Verifier(width=state.get("width", 1.0), pre_pool=state.get("pre_pool", 1),
+                     stem_stride=state.get("stem_stride", 1))
     model.load_state_dict(state["model"])
     return model
 
@@ -190,6 +207,13 @@ def cmd_train(args):
     model = load_verifier(args.init) if args.init else Verifier(width=args.width)  # v2 went on from v1
     if args.pre_pool:
         model.pre_pool = args.pre_pool  # v4: v2's weights at half the crop resolution
+    if args.stem_stride == 2:
+        model = half_resolution_stem(model)  # v5: starts as v4 started
+    targets = labels
+    if args.teacher:  # v5b: half the target is the teacher's belief, on the unaugmented crop
+        believed = predict(load_verifier(args.teacher), crops, feats)
+        targets = 0.5 * labels + 0.5 * believed
+        print("teacher %s: AP on the training pools %.4f" % (args.teacher, average_precision(believed, labels)))
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     steps = args.epochs * (len(labels) // args.batch)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=steps, pct_start=0.1)
@@ -207,7 +231,7 @@ def cmd_train(args):
             x[flip] = x[flip].flip(2, 3)
             x = x * (0.8 + 0.4 * torch.rand(len(idx), 1, 1, 1))
             loss = F.binary_cross_entropy_with_logits(model(x, torch.from_numpy(feats[idx])),
-                                                      torch.from_numpy(labels[idx]), pos_weight=pos_weight)
+                                                      torch.from_numpy(targets[idx]), pos_weight=pos_weight)
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -219,7 +243,8 @@ def cmd_train(args):
             msg += " val AP %.4f (score alone %.4f)" % (average_precision(p, vl), average_precision(vf[:, 0], vl))
         print(msg, flush=True)
     torch.save({"model": model.state_dict(), "pools": args.pools, "epochs": args.epochs, "seed": args.seed,
-                "init": args.init, "width": model.width, "pre_pool": model.pre_pool}, args.out)
+                "init": args.init, "width": model.width, "pre_pool": model.pre_pool, "stem_stride": model.stem_stride,
+                "teacher": args.teacher}, args.out)
 
 
 def cmd_eval(args):
@@ -273,6 +298,7 @@ class ExportedVerifier(nn.Module):
         super().__init__()
         self.body = verifier.body
         self.pre_pool = verifier.pre_pool
+        self.stem_stride = verifier.stem_stride
         weight, bias = verifier.head[0].weight.data, verifier.head[0].bias.data
         pooled = weight.shape[1] - 3  # 64 channels x 4 columns, flattened channel-major
         self.from_crop = nn.Conv2d(pooled // 4, weight.shape[0], (1, 4))
@@ -293,7 +319,7 @@ class ExportedVerifier(nn.Module):
         raw = torch.sigmoid(score_logit - self.shift_in)
         if self.pre_pool > 1:
             crops = F.avg_pool2d(crops, self.pre_pool)
-        k = self.pre_pool * 8  # the body's three 2 x 2 max pools after the pre-pool
+        k = self.pre_pool * self.stem_stride * 8  # then the body's three 2 x 2 max pools
         x = F.avg_pool2d(self.body(crops), (CROP_H // k, CROP_W // k // 4))  # = adaptive (1, 4) of the last map
         h = F.relu(self.from_crop(x) + self.from_score(raw) + self.from_shape(shape))
         fused = 0.5 * raw + 0.5 * torch.sigmoid(self.out(h))
@@ -345,6 +371,8 @@ def main(argv=None):
     tr.add_argument("--init", help="weights to start from (a verifier .pt; its width)")
     tr.add_argument("--width", type=float, default=1.0, help="channel multiplier of a verifier trained from scratch")
     tr.add_argument("--pre_pool", type=int, default=0, help="2: average the crop 2 x 2 first (0: the init's or 1)")
+    tr.add_argument("--stem_stride", type=int, default=1, help="2: a 6 x 6 stride-2 first convolution (v5)")
+    tr.add_argument("--teacher", help="a verifier .pt: targets 0.5 label + 0.5 its probability (distillation)")
     tr.add_argument("--epochs", type=int, default=8)
     tr.add_argument("--batch", type=int, default=256)
     tr.add_argument("--lr", type=float, default=3e-3)

@@ -61,19 +61,32 @@ def test_average_precision_by_hand():
     assert verifier.average_precision(np.array([0.9, 0.8, 0.7]), np.array([1.0, 0.0, 1.0])) == pytest.approx(5 / 6)
 
 
-def test_export_runs_in_opencv_as_the_network_and_fusion_in_pytorch(tmp_path):
+def test_half_resolution_stem_is_the_network_on_the_averaged_crop():
+    """v5's start: one 6 x 6 stride-2 convolution = the 3 x 3 one over the 2 x 2 average (session 27)."""
+    torch.manual_seed(4)
+    model = verifier.Verifier().eval()
+    stem = verifier.half_resolution_stem(model).eval()
+    assert stem.body[0].weight.shape[2:] == (6, 6) and stem.body[0].stride == (2, 2)
+    crops, feats = torch.rand(4, 3, verifier.CROP_H, verifier.CROP_W) - 0.5, torch.randn(4, 3)
+    with torch.no_grad():
+        want = model(torch.nn.functional.avg_pool2d(crops, 2), feats)
+        np.testing.assert_allclose(stem(crops, feats).numpy(), want.numpy(), atol=1e-5)
+
+
+@pytest.mark.parametrize("arch", [{}, {"pre_pool": 2}, {"stem_stride": 2}])  # v2; v4; v5
+def test_export_runs_in_opencv_as_the_network_and_fusion_in_pytorch(tmp_path, arch):
     """The exported graph (all convolutions, score arithmetic inside) against the trained module and the fusion
     written out here: a calibrated line model's scores (shift 0.8473, threshold 0.7) and the raw ones (0, 0.5)."""
     cv2 = pytest.importorskip("cv2")
     torch.manual_seed(3)
-    model = verifier.Verifier()
+    model = verifier.Verifier(**arch)
     for m in model.modules():  # BatchNorm statistics away from the identity, so that folding them is tested
         if isinstance(m, torch.nn.BatchNorm2d):
             m.running_mean.uniform_(-0.2, 0.2)
             m.running_var.uniform_(0.5, 2.0)
     path = tmp_path / "v.pt"
     model.eval()
-    torch.save({"model": model.state_dict()}, path)
+    torch.save(dict(arch, model=model.state_dict()), path)
     for shift, detector_threshold, threshold in ((0.8473, 0.7, 0.5), (0.0, 0.5, 0.4)):
         onnx_path = str(tmp_path / ("v_%g.onnx" % shift))
         line = tmp_path / "line.pt"
