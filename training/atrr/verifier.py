@@ -254,6 +254,7 @@ def cmd_eval(args):
     floors = [float(v) for v in args.floors.split(",")]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
+        tmp = args.keep or tmp  # --keep: the detections of every setting stay (tools/analysis/bootstrap_offline.py)
         results = {}
         for name, gt_dir, n, frame, cands in pools_of(args, args.set, tmp):
             if cands:
@@ -270,7 +271,7 @@ def cmd_eval(args):
             settings = [("none", args.score, 0.0)] + [("mean", t, fl) for fl in floors for t in thresholds]
             for fusion, t, fl in settings:
                 out = os.path.join(tmp, "%s_%s_%g_%g" % (name, fusion, t, fl))
-                os.makedirs(out)
+                os.makedirs(out, exist_ok=True)
                 for n, (cands, fused) in per_image.items():
                     seen = [f for f, (_, s) in zip(fused, cands) if s >= fl]
                     write_dets(out, n, nms(cands if fusion == "none" else seen, t, args.nms))
@@ -364,6 +365,7 @@ def main(argv=None):
     ev.add_argument("--nms", type=float, default=0.1)
     ev.add_argument("--threads", type=int, default=1)
     ev.add_argument("--csv")
+    ev.add_argument("--keep", help="a folder for each setting's detections, SET_fusion_THRESHOLD_FLOOR/NAME.txt")
     tr = sub.add_parser("train")
     tr.add_argument("--pools", nargs="+", required=True)
     tr.add_argument("--val")
