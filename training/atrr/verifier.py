@@ -247,6 +247,18 @@ def cmd_train(args):
                 "teacher": args.teacher}, args.out)
 
 
+def distinct_candidates(cands, min_iou, ids):
+    """ids of the candidates that overlap no higher-scored kept one at IoU >= min_iou (greedy, highest first):
+    the detector's NMS keeps at most one of such a pair anyway, and the verifier need not see the others."""
+    order = sorted(range(len(cands)), key=lambda i: -cands[i][1])
+    shapes = [shape(p) for p, _ in cands]
+    kept = []
+    for i in order:
+        if all(iou(shapes[i], shapes[j]) < min_iou for j in kept):
+            kept.append(i)
+    return [ids[i] for i in sorted(kept)]
+
+
 def cmd_eval(args):
     model = load_verifier(args.verifier)
     torch.set_num_threads(args.threads)
@@ -266,14 +278,19 @@ def cmd_eval(args):
             fused = [(p, s if args.gate and fill_ratio(p) < MIN_FILL else 0.5 * (s + float(v)))
                      for (p, s), v in zip(cands, probs)]
             results.setdefault((name, gt_dir), {})[n] = (cands, fused)
+        dedups = [float(v) for v in args.dedup.split(",")] if args.dedup else []
         for (name, gt_dir), per_image in results.items():
             # floor: candidates scored under it never reach the verifier (the detector's candidate score)
-            settings = [("none", args.score, 0.0)] + [("mean", t, fl) for fl in floors for t in thresholds]
-            for fusion, t, fl in settings:
+            settings = [("none", args.score, 0.0, 0.0)] + [("mean", t, fl, 0.0) for fl in floors for t in thresholds]
+            settings += [("dedup%g" % d, t, fl, d) for d in dedups for fl in floors for t in thresholds]
+            for fusion, t, fl, d in settings:
                 out = os.path.join(tmp, "%s_%s_%g_%g" % (name, fusion, t, fl))
                 os.makedirs(out, exist_ok=True)
                 for n, (cands, fused) in per_image.items():
-                    seen = [f for f, (_, s) in zip(fused, cands) if s >= fl]
+                    asked = [i for i, (_, s) in enumerate(cands) if s >= fl]
+                    if d > 0:
+                        asked = distinct_candidates([cands[i] for i in asked], d, asked)
+                    seen = [fused[i] for i in asked]
                     write_dets(out, n, nms(cands if fusion == "none" else seen, t, args.nms))
                 p, r, f = evaluate(args.build, gt_dir, out, "icdar15")
                 rows.append((name, fusion, t, fl, p, r, f))
@@ -364,6 +381,7 @@ def main(argv=None):
     ev.add_argument("--score", type=float, default=0.5, help="the baseline's threshold (no verifier)")
     ev.add_argument("--nms", type=float, default=0.1)
     ev.add_argument("--threads", type=int, default=1)
+    ev.add_argument("--dedup", help="IoU list: settings where near-duplicate candidates never reach the verifier")
     ev.add_argument("--csv")
     ev.add_argument("--keep", help="a folder for each setting's detections, SET_fusion_THRESHOLD_FLOOR/NAME.txt")
     tr = sub.add_parser("train")
