@@ -149,6 +149,31 @@ BOOST_AUTO_TEST_CASE(bad_verifiers_and_settings_fail_and_change_nothing)
     BOOST_CHECK_CLOSE(d->getVerifierCandidateScore(), 0.2045f, 1e-4);
 }
 
+BOOST_AUTO_TEST_CASE(near_duplicates_never_reach_the_verifier_by_hand)
+{
+    // Rectangles 20 px thick. C (10..110) is the highest; A (0..100) overlaps it by 90 x 20: IoU 1800 / 2200 = 0.818,
+    // dropped; B (0..60) overlaps C by 50 x 20: 1000 / 2200 = 0.455, kept (A, dropped, is not compared); D is
+    // apart; E is D again with the same score: the earlier of a tie stays.
+    auto rect = [](float x0, float y0, float x1, float y1) {
+        return std::vector<Point2f>{ Point2f(x0, y0), Point2f(x1, y0), Point2f(x1, y1), Point2f(x0, y1) };
+    };
+    ad::TextPolygons c;
+    c.polygons = { rect(0, 0, 100, 20), rect(0, 0, 60, 20), rect(10, 0, 110, 20), rect(0, 50, 100, 70),
+                   rect(0, 50, 100, 70) };
+    c.scores = { 0.9f, 0.85f, 0.95f, 0.3f, 0.3f };
+    const ad::TextPolygons kept = ad::distinctCandidates(c, ad::VERIFIER_DEDUP_IOU);
+    BOOST_REQUIRE_EQUAL(kept.scores.size(), 3u);
+    BOOST_CHECK(kept.polygons[0] == c.polygons[1] && kept.polygons[1] == c.polygons[2] &&
+                kept.polygons[2] == c.polygons[3]);  // the original order
+    BOOST_CHECK_EQUAL(kept.scores[0], 0.85f);
+    BOOST_CHECK_EQUAL(kept.scores[1], 0.95f);
+    BOOST_CHECK_EQUAL(kept.scores[2], 0.3f);
+    // At IoU 0.9 A stays (0.818 < 0.9); at 0.4 B goes too (0.455 >= 0.4).
+    BOOST_CHECK_EQUAL(ad::distinctCandidates(c, 0.9f).scores.size(), 4u);
+    BOOST_CHECK_EQUAL(ad::distinctCandidates(c, 0.4f).scores.size(), 2u);
+    BOOST_CHECK(ad::distinctCandidates(ad::TextPolygons(), 0.8f).polygons.empty());
+}
+
 BOOST_AUTO_TEST_CASE(detect_is_rescored_candidates_then_threshold_then_nms)
 {
     const Mat frame = imread(kImage);
@@ -161,19 +186,27 @@ BOOST_AUTO_TEST_CASE(detect_is_rescored_candidates_then_threshold_then_nms)
     std::vector<std::vector<Point> > polys;
     std::vector<float> scores;
     withVerifier->detect(frame, polys, scores);
-    // By hand: the candidates (no verifier, threshold = the floor, no NMS), rescored, thresholded, suppressed.
+    // By hand: the candidates (no verifier, threshold = the floor, no NMS), near-duplicates dropped, rescored,
+    // thresholded, suppressed.
     Ptr<AdaptiveTextDetector> plain = AdaptiveTextDetector::create("lines", Size(), floor, 1.f);
     plain->setSmallTextPass(0, 32.f);
     std::vector<std::vector<Point> > candPolys;
     std::vector<float> candScores;
     plain->detect(frame, candPolys, candScores);
     BOOST_REQUIRE_GT(candPolys.size(), polys.size());  // the verifier sees more than it keeps
-    ad::TextPolygons cands;
+    ad::TextPolygons all;
     for (size_t i = 0; i < candPolys.size(); ++i)
     {
-        cands.polygons.push_back(std::vector<Point2f>(candPolys[i].begin(), candPolys[i].end()));
-        cands.scores.push_back(candScores[i]);
+        all.polygons.push_back(std::vector<Point2f>(candPolys[i].begin(), candPolys[i].end()));
+        all.scores.push_back(candScores[i]);
     }
+    // The integer rounding must not move a pair across the duplicate IoU either.
+    for (size_t i = 0; i < all.polygons.size(); ++i)
+        for (size_t j = i + 1; j < all.polygons.size(); ++j)
+            BOOST_REQUIRE_MESSAGE(std::abs(polygonIoU(all.polygons[i], all.polygons[j]) - ad::VERIFIER_DEDUP_IOU) > 0.01,
+                                  "candidates " << i << " and " << j << " are borderline duplicates");
+    const ad::TextPolygons cands = ad::distinctCandidates(all, ad::VERIFIER_DEDUP_IOU);
+    BOOST_REQUIRE_LT(cands.polygons.size(), all.polygons.size());  // this frame has near-duplicates
     ad::CandidateVerifier verifier(kVerifier);
     const std::vector<float> rescored = verifier.rescore(frame, cands);
     ad::TextPolygons kept;

@@ -408,14 +408,17 @@ private:
         return adaptivetext::detail::suppressOverlaps(verify(verifier, frame, polys, scoreThreshold), nmsThreshold);
     }
 
-    // The verifier's scores replace the candidates', then the threshold (no verifier: the candidates as they are,
-    // already above it). The crops come from the frame itself, at its full resolution, as in training.
+    // Near-duplicates dropped, then the verifier's scores replace the candidates', then the threshold (no verifier:
+    // the candidates as they are, already above it). The crops come from the frame itself, at its full resolution,
+    // as in training.
     adaptivetext::detail::TextPolygons verify(const Ptr<adaptivetext::detail::CandidateVerifier>& verifier,
-                                              const Mat& frame, const adaptivetext::detail::TextPolygons& candidates,
+                                              const Mat& frame, const adaptivetext::detail::TextPolygons& all,
                                               float scoreThreshold) const
     {
-        if (!verifier || candidates.polygons.empty())
-            return candidates;
+        if (!verifier || all.polygons.empty())
+            return all;
+        const adaptivetext::detail::TextPolygons candidates =
+            adaptivetext::detail::distinctCandidates(all, adaptivetext::detail::VERIFIER_DEDUP_IOU);
         std::vector<float> scores;
         {
             std::lock_guard<std::mutex> lock(mutex_);

@@ -7,6 +7,10 @@
 #include "precomp.hpp"
 #include "candidate_verifier.hpp"
 
+#include "opencv2/adaptivetext/evaluation.hpp"  // polygonIoU
+
+#include <numeric>
+
 namespace cv {
 namespace adaptivetext {
 namespace detail {
@@ -100,6 +104,38 @@ std::vector<float> CandidateVerifier::forward(const Mat& crops, const Mat& score
     const Mat out = net_.forward("score");
     CV_Assert(out.type() == CV_32F && out.isContinuous());
     return std::vector<float>(out.ptr<float>(), out.ptr<float>() + out.total());
+}
+
+TextPolygons distinctCandidates(const TextPolygons& candidates, float minIoU)
+{
+    CV_TRACE_FUNCTION();
+    const std::vector<float>& scores = candidates.scores;
+    std::vector<int> order(scores.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return scores[a] > scores[b]; });
+    std::vector<int> kept;
+    for (int i : order)
+    {
+        bool duplicate = false;
+        for (int k : kept)
+        {
+            if (polygonIoU(candidates.polygons[i], candidates.polygons[k]) >= minIoU)
+            {
+                duplicate = true;
+                break;
+            }
+        }
+        if (!duplicate)
+            kept.push_back(i);
+    }
+    std::sort(kept.begin(), kept.end());
+    TextPolygons out;
+    for (int i : kept)
+    {
+        out.polygons.push_back(candidates.polygons[i]);
+        out.scores.push_back(scores[i]);
+    }
+    return out;
 }
 
 float fillRatio(const std::vector<Point2f>& polygon)

@@ -21,6 +21,15 @@ enum VerifierCrop { VERIFIER_CROP_HEIGHT = 32, VERIFIER_CROP_WIDTH = 128 };
  *  score (doc/runs/s26_rule.md, addendum 1; training/atrr/verifier.py, MIN_FILL). */
 const float VERIFIER_MIN_FILL = 0.7f;
 
+/** Near-duplicates never reach the verifier: a candidate overlapping a higher-scored one at polygon IoU >= this is
+ *  dropped first. The NMS after the verifier (0.1) keeps at most one of such a pair anyway; asking the verifier about
+ *  each halves its work (doc/runs/s27_rule.md, addenda 7-8; training/atrr/verifier.py, distinct_candidates). */
+const float VERIFIER_DEDUP_IOU = 0.8f;
+
+/** The candidates that overlap no higher-scored kept one at polygon IoU >= minIoU (greedy, highest score first,
+ *  ties: earlier first), in their original order. */
+TextPolygons distinctCandidates(const TextPolygons& candidates, float minIoU);
+
 /** Polygon area over the area of its minimum-area rectangle: 1 for a straight line, well under 1 for an arc. */
 float fillRatio(const std::vector<Point2f>& polygon);
 
