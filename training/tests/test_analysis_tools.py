@@ -1,7 +1,8 @@
 # This file is part of OpenCV project.
 # It is subject to the license terms in the LICENSE file found in the top-level directory
 # of this distribution and at http://opencv.org/license.html.
-"""The geometry of tools/analysis/recall_stages.py and postprocess_headroom.py on shapes worked by hand."""
+"""The geometry of tools/analysis/recall_stages.py and postprocess_headroom.py on shapes worked by hand, and
+bootstrap_offline.py's arithmetic on counts worked by hand."""
 import os
 import sys
 
@@ -9,6 +10,7 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tools", "analysis"))
+import bootstrap_offline  # noqa: E402
 import postprocess_headroom as ph  # noqa: E402
 import recall_stages  # noqa: E402
 
@@ -61,3 +63,22 @@ def test_joinable_by_hand():
     assert not ph.joinable(line, [left])  # one piece is not a fragment pair
     above = right + [0, 50]  # outside the line
     assert not ph.joinable(line, [left, above])
+
+
+def test_bootstrap_hmean_by_hand():
+    # 10 care lines, 8 scored detections, 6 lines matched by 6 detections: P 0.75, R 0.6, F 0.9 / 1.35 = 2 / 3
+    assert bootstrap_offline.hmean(np.array([10, 8, 6, 6], float)) == pytest.approx(2 / 3)
+    assert bootstrap_offline.hmean(np.array([5, 0, 0, 0], float)) == 0.0  # nothing detected: F 0, not NaN
+    line = "img_1: gt_care=3 gt_dontcare=2 det=4 det_dontcare=1 matched=2 matched_det=2"
+    assert bootstrap_offline.LINE.match(line).groups() == ("img_1", "3", "4", "1", "2", "2")
+
+
+def test_paired_bootstrap_by_hand():
+    # Split 1: A finds both lines of image 0, B one; image 1 the same for both. A: F 1; B: P 1, R 3/4, F 6/7.
+    a = [np.array([[2, 2, 2, 2], [2, 2, 2, 2]], float)]
+    b = [np.array([[2, 1, 1, 1], [2, 2, 2, 2]], float)]
+    measured, diffs = bootstrap_offline.paired_bootstrap(a, b, 500)
+    assert measured == pytest.approx(1 - 6 / 7)
+    assert (diffs >= 0).all() and diffs.max() > 0  # A never behind: the same images are drawn for both
+    same, none = bootstrap_offline.paired_bootstrap(a, a, 50)
+    assert same == 0.0 and (none == 0).all()

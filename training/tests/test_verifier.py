@@ -125,3 +125,14 @@ def test_shipped_verifier_re_exports_byte_for_byte(tmp_path):
                    "--line_checkpoint", os.path.join(root, "training/checkpoints/campaign_lines_s17_soup8_cal.pt"),
                    "--threshold", "0.4", "--out", out])
     assert open(out, "rb").read() == open(os.path.join(root, "data/models/adaptivetext_verifier.onnx"), "rb").read()
+
+
+def test_distinct_candidates_by_hand():
+    """The rectangles of test/test_verifier.cpp's near_duplicates case: C (10..110) is highest; A (0..100) overlaps it
+    at IoU 1800 / 2200 = 0.818 and goes; B (0..60) at 1000 / 2200 = 0.455 stays; E repeats D, the earlier stays."""
+    cands = [(rect(0, 0, 100, 20), 0.9), (rect(0, 0, 60, 20), 0.85), (rect(10, 0, 110, 20), 0.95),
+             (rect(0, 50, 100, 70), 0.3), (rect(0, 50, 100, 70), 0.3)]
+    ids = [10, 11, 12, 13, 14]
+    assert verifier.distinct_candidates(cands, 0.8, ids) == [11, 12, 13]
+    assert verifier.distinct_candidates(cands, 0.9, ids) == [10, 11, 12, 13]
+    assert verifier.distinct_candidates(cands, 0.4, ids) == [12, 13]
