@@ -34,7 +34,7 @@ import torch.nn.functional as F
 
 from tools.analysis.container_offline import detector_pools, read_gt
 from tools.analysis.sweep_settings import evaluate, write_csv
-from tools.analysis.tta_offline import nms
+from tools.analysis.tta_offline import SECOND_SIDE, nms
 from tools.analysis.two_scale_offline import iou, open_sets, shape, write_dets
 from training.atrr.convert import logit
 from training.atrr.data.readers import find_image
@@ -91,9 +91,8 @@ def label_of(g, gt_shapes):
 def pools_of(args, spec_list, tmp):
     """Yields (set name, gt_dir, image name, frame, [(pts, score)]) over every image of every set."""
     for name, gt_dir, images, names, sizes in open_sets(spec_list, tmp):
-        sides = tuple(int(v) for v in args.passes.split(",")) if getattr(args, "passes", None) else None
-        pools = detector_pools(args.build, args.model, args.cache, args.pass_score, name, images, names, sizes,
-                               **({"sides": sides} if sides else {}))
+        sides = tuple(int(v) for v in args.passes.split(",")) if args.passes else (512, SECOND_SIDE)
+        pools = detector_pools(args.build, args.model, args.cache, args.pass_score, name, images, names, sizes, sides)
         for n in names:
             yield name, gt_dir, n, cv2.imread(find_image(images, n)), pools[n]
 
@@ -335,6 +334,8 @@ class ExportedVerifier(nn.Module):
 
     def forward(self, crops, score_logit, shape):
         raw = torch.sigmoid(score_logit - self.shift_in)
+        # Verifier.features written out: holding the verifier itself would rename every weight in the graph (and
+        # change the shipped file's bytes).
         if self.pre_pool > 1:
             crops = F.avg_pool2d(crops, self.pre_pool)
         k = self.pre_pool * self.stem_stride * 8  # then the body's three 2 x 2 max pools
@@ -371,11 +372,11 @@ def main(argv=None):
         p.add_argument("--set", action="append", required=True, help="NAME=GT_DIR:IMAGES_DIR; repeatable")
         p.add_argument("--pass_score", type=float, default=0.02)
         p.add_argument("--cache", default="runs/verifier_cache")
+        p.add_argument("--passes", help="one pass's long side (512 or 672) instead of the detector's two (session 27)")
     sub.choices["pool"].add_argument("--out", required=True)
     ev = sub.choices["eval"]
     ev.add_argument("--verifier", required=True)
     ev.add_argument("--thresholds", default="0.4,0.5,0.6")
-    ev.add_argument("--passes", help="one pass's long side (512 or 672) instead of the detector's two (session 27)")
     ev.add_argument("--gate", action="store_true", help="the curvature gate (MIN_FILL), as the detector applies it")
     ev.add_argument("--floors", default="0.02", help="candidate floors (session 26: 0.02,0.1)")
     ev.add_argument("--score", type=float, default=0.5, help="the baseline's threshold (no verifier)")
