@@ -162,6 +162,30 @@ def half_resolution_stem(model):
     return out
 
 
+def prune_channels(model, width):
+    """model (a full-resolution verifier) narrowed to `width`: each conv block keeps the output channels with the
+    largest BatchNorm scale |gamma| (network slimming), the next block's inputs and the head are sliced to match.
+    A channel whose gamma and beta are 0 outputs 0 after its ReLU, so dropping such channels changes nothing."""
+    out = Verifier(width=width)
+    state, keep_in = model.state_dict(), torch.arange(3)
+    new = {}
+    for conv, bn in ((0, 1), (4, 5), (8, 9), (12, 13)):
+        n = out.body[conv].out_channels
+        keep = torch.sort(torch.argsort(state["body.%d.weight" % bn].abs(), descending=True)[:n]).values
+        new["body.%d.weight" % conv] = state["body.%d.weight" % conv][keep][:, keep_in]
+        for k in ("weight", "bias", "running_mean", "running_var"):
+            new["body.%d.%s" % (bn, k)] = state["body.%d.%s" % (bn, k)][keep]
+        new["body.%d.num_batches_tracked" % bn] = state["body.%d.num_batches_tracked" % bn]
+        keep_in = keep
+    pooled = torch.cat([keep_in * 4 + j for j in range(4)]).sort().values  # channel-major, 4 columns each
+    first = state["head.0.weight"]
+    new["head.0.weight"] = torch.cat([first[:, pooled], first[:, -3:]], 1)
+    for k in ("head.0.bias", "head.2.weight", "head.2.bias"):
+        new[k] = state[k]
+    out.load_state_dict(new)
+    return out
+
+
 def to_tensor(crops):
     return torch.from_numpy(crops).permute(0, 3, 1, 2).float().div_(255.0).sub_(0.5)
 
@@ -208,6 +232,8 @@ def cmd_train(args):
         model.pre_pool = args.pre_pool  # v4: v2's weights at half the crop resolution
     if args.stem_stride == 2:
         model = half_resolution_stem(model)  # v5: starts as v4 started
+    if args.prune_width:
+        model = prune_channels(model, args.prune_width)  # v6: v2's own channels, the largest three quarters
     targets = labels
     if args.teacher:  # v5b: half the target is the teacher's belief, on the unaugmented crop
         believed = predict(load_verifier(args.teacher), crops, feats)
@@ -393,6 +419,7 @@ def main(argv=None):
     tr.add_argument("--width", type=float, default=1.0, help="channel multiplier of a verifier trained from scratch")
     tr.add_argument("--pre_pool", type=int, default=0, help="2: average the crop 2 x 2 first (0: the init's or 1)")
     tr.add_argument("--stem_stride", type=int, default=1, help="2: a 6 x 6 stride-2 first convolution (v5)")
+    tr.add_argument("--prune_width", type=float, help="narrow the init to this width by BatchNorm scale (v6: 0.75)")
     tr.add_argument("--teacher", help="a verifier .pt: targets 0.5 label + 0.5 its probability (distillation)")
     tr.add_argument("--epochs", type=int, default=8)
     tr.add_argument("--batch", type=int, default=256)

@@ -73,7 +73,7 @@ def test_half_resolution_stem_is_the_network_on_the_averaged_crop():
         np.testing.assert_allclose(stem(crops, feats).numpy(), want.numpy(), atol=1e-5)
 
 
-@pytest.mark.parametrize("arch", [{}, {"pre_pool": 2}, {"stem_stride": 2}])  # v2; v4; v5
+@pytest.mark.parametrize("arch", [{}, {"pre_pool": 2}, {"stem_stride": 2}, {"width": 0.75}])  # v2; v4; v5; v6
 def test_export_runs_in_opencv_as_the_network_and_fusion_in_pytorch(tmp_path, arch):
     """The exported graph (all convolutions, score arithmetic inside) against the trained module and the fusion
     written out here: a calibrated line model's scores (shift 0.8473, threshold 0.7) and the raw ones (0, 0.5)."""
@@ -136,3 +136,25 @@ def test_distinct_candidates_by_hand():
     assert verifier.distinct_candidates(cands, 0.8, ids) == [11, 12, 13]
     assert verifier.distinct_candidates(cands, 0.9, ids) == [10, 11, 12, 13]
     assert verifier.distinct_candidates(cands, 0.4, ids) == [12, 13]
+
+
+def test_pruning_drops_only_channels_that_output_nothing():
+    """v6's start: with the channels to drop silenced (BatchNorm gamma and beta 0: 0 after the ReLU, so they add
+    nothing to the next block or the head), the pruned network computes what the full one does."""
+    torch.manual_seed(5)
+    model = verifier.Verifier().eval()
+    for i, bn in enumerate((1, 5, 9, 13)):
+        m = model.body[bn]
+        m.running_mean.uniform_(-0.2, 0.2)
+        m.running_var.uniform_(0.5, 2.0)
+        n = m.weight.shape[0]
+        with torch.no_grad():
+            m.weight.copy_(torch.rand(n) + 0.5)
+            silent = torch.randperm(n)[:n // 4]  # the quarter that width 0.75 drops
+            m.weight[silent] = 0.0
+            m.bias[silent] = 0.0
+    small = verifier.prune_channels(model, 0.75).eval()
+    assert [small.body[i].out_channels for i in (0, 4, 8, 12)] == [12, 24, 48, 48]
+    crops, feats = torch.rand(3, 3, verifier.CROP_H, verifier.CROP_W) - 0.5, torch.randn(3, 3)
+    with torch.no_grad():
+        np.testing.assert_allclose(small(crops, feats).numpy(), model(crops, feats).numpy(), atol=1e-5)
