@@ -45,7 +45,7 @@ static const char* const keys =
     "{ short_side | 0   | keep the aspect ratio, short side scaled to this }"
     "{ small_side | -1  | side of a second, larger pass for small text (same policy); 0 one pass; -1 the model's default (672 for lines) }"
     "{ small_split| 0   | polygons thinner than this, in first-pass input pixels, come from the second pass; 0 the default (32) }"
-    "{ verifier   |     | candidate verifier .onnx, or \"verifier\" for the shipped one (with the shipped line model); \"off\" or empty: none (doc/detector.md) }"
+    "{ verifier   |     | candidate verifier .onnx, or \"verifier\" for the shipped one (with the shipped line model); \"off\": none; empty: the model's default, the shipped verifier for the shipped line model (doc/detector.md) }"
     "{ verifier_score | -1 | lowest score of a candidate the verifier sees; -1 the default (0.2045) }"
     "{ backend    | 0   | cv::dnn backend: 0 automatic, 3 OpenCV, 5 CUDA }"
     "{ target     | 0   | cv::dnn target: 0 CPU, 1 OpenCL, 2 OpenCL FP16, 6 CUDA, 7 CUDA FP16 }"
@@ -409,7 +409,8 @@ int main(int argc, char** argv)
                                        smallSplit > 0.f ? smallSplit : detector->getSmallTextSplitHeight());
         if (!verifier.empty() || verifierScore != -1.f)
         {
-            const std::string path = verifier == "off" ? "" : verifier;  // "" with only a score: none, as before
+            // Only a score: the detector's own verifier (the shipped line model's, or none) at that score.
+            const std::string path = verifier == "off" ? "" : verifier.empty() ? detector->getVerifier() : verifier;
             if (verifierScore != -1.f)
                 detector->setVerifier(path, verifierScore);
             else

@@ -380,7 +380,12 @@ BOOST_AUTO_TEST_CASE(empty_model_path_finds_the_default_model_through_the_enviro
     std::vector<float> scores;
     {
         ScopedModelDir models("adaptivetext_default.onnx");
-        BOOST_CHECK_NO_THROW(cv::AdaptiveTextDetector::create("", kNetSize, 0.5f, 0.3f)->detect(testImage(), polys, scores));
+        cv::Ptr<cv::AdaptiveTextDetector> d = cv::AdaptiveTextDetector::create("", kNetSize, 0.5f, 0.3f);
+        // Under the shipped line model's name it starts with the shipped verifier (found where the shipped models
+        // are); the reference is the test network's own output.
+        BOOST_CHECK(!d->getVerifier().empty());
+        d->setVerifier("");
+        BOOST_CHECK_NO_THROW(d->detect(testImage(), polys, scores));
     }
     checkMatches(polys, scores, expected("s1"));
 }

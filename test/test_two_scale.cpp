@@ -99,6 +99,7 @@ BOOST_AUTO_TEST_CASE(two_passes_are_the_union_of_two_single_passes)
     resize(sample, image, Size(640, 480), 0, 0, INTER_AREA);
     const int firstSide = 480, secondSide = 704;
     Ptr<AdaptiveTextDetector> det = AdaptiveTextDetector::create("", Size(), 0.7f, 1.f);  // NMS 1: keep all
+    det->setVerifier("");  // the passes and their merge alone (the verifier: test_verifier.cpp)
     det->setInputSizePolicy(AdaptiveTextDetector::INPUT_SIZE_LONG_SIDE, firstSide);
 
     std::vector<std::vector<Point> > polys[2], both;
@@ -162,6 +163,7 @@ BOOST_AUTO_TEST_CASE(a_frame_larger_than_both_inputs_is_shrunk_once_for_both)
     Mat copy;
     resize(frame, copy, Size(672, 512), 0, 0, INTER_AREA);
     Ptr<AdaptiveTextDetector> det = AdaptiveTextDetector::create("", Size(), 0.7f, 1.f);
+    det->setVerifier("");  // the passes and their merge alone (the verifier: test_verifier.cpp)
     det->setInputSizePolicy(AdaptiveTextDetector::INPUT_SIZE_LONG_SIDE, 512);
     det->setSmallTextPass(672, 32.f);
     std::vector<std::vector<Point> > onFrame, onCopy;

@@ -110,11 +110,20 @@ BOOST_AUTO_TEST_CASE(shipped_verifier_scores_as_the_pytorch_network)
     BOOST_CHECK(verifier.rescore(frame, ad::TextPolygons()).empty());
 }
 
-BOOST_AUTO_TEST_CASE(it_is_off_until_set_and_the_shipped_one_goes_by_name)
+BOOST_AUTO_TEST_CASE(the_shipped_line_model_starts_with_it_and_it_goes_by_name)
 {
+    // The shipped line model, by name, as the default or by its path, starts with the shipped verifier (session
+    // 27); the word model and any other model start without one.
+    for (const String& name : { String("lines"), String(""), AdaptiveTextDetector::findModel("lines") })
+    {
+        const String path = AdaptiveTextDetector::create(name)->getVerifier();
+        BOOST_CHECK_MESSAGE(path.size() >= 26 && path.substr(path.size() - 26) == "adaptivetext_verifier.onnx",
+                            "'" << name << "' starts with verifier '" << path << "'");
+    }
     Ptr<AdaptiveTextDetector> lines = AdaptiveTextDetector::create("lines");
-    BOOST_CHECK(lines->getVerifier().empty());
     BOOST_CHECK_CLOSE(lines->getVerifierCandidateScore(), 0.2045f, 1e-4);
+    lines->setVerifier("");
+    BOOST_CHECK(lines->getVerifier().empty());
     lines->setVerifier("verifier");
     const String path = lines->getVerifier();
     BOOST_CHECK(path.size() >= 26 && path.substr(path.size() - 26) == "adaptivetext_verifier.onnx");
@@ -192,6 +201,7 @@ BOOST_AUTO_TEST_CASE(detect_is_distinct_candidates_rescored_then_threshold_then_
     // By hand: the candidates (no verifier, threshold = the floor, no NMS), near-duplicates dropped, rescored,
     // thresholded, suppressed.
     Ptr<AdaptiveTextDetector> plain = AdaptiveTextDetector::create("lines", Size(), floor, 1.f);
+    plain->setVerifier("");
     plain->setInputSizePolicy(AdaptiveTextDetector::INPUT_SIZE_LONG_SIDE, side);
     plain->setSmallTextPass(0, 32.f);
     std::vector<std::vector<Point> > candPolys;

@@ -22,7 +22,7 @@ sys.path.insert(0, ROOT)
 from training.atrr.verifier import (MIN_FILL, fill_ratio, load_verifier, rectified_crop,  # noqa: E402
                                     shape_features, to_tensor)
 
-CHECKPOINT = os.path.join(ROOT, "training", "checkpoints", "verifier_s26_v2.pt")
+CHECKPOINT = os.path.join(ROOT, "training", "checkpoints", "verifier_s27_v6.pt")
 LINE_CHECKPOINT = os.path.join(ROOT, "training", "checkpoints", "campaign_lines_s17_soup8_cal.pt")
 IMAGE = os.path.join(ROOT, "data", "samples", "curved_text.jpg")
 THRESHOLD, DETECTOR_THRESHOLD = 0.4, 0.7  # the shipped pair's (doc/model_card.md)

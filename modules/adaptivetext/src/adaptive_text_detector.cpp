@@ -12,6 +12,7 @@
 #include "opencv2/adaptivetext/detector.hpp"
 
 #include <opencv2/core/utils/filesystem.hpp>
+#include <opencv2/core/utils/logger.hpp>
 
 #include <cstdlib>
 #include <fstream>
@@ -119,6 +120,33 @@ bool isWordModel(const String& model)
     return model == kWordsAlias || fileNameOf(model) == kWordModelName;
 }
 
+// The shipped line model, by name or by a path to its file: the one model the shipped verifier was trained for.
+bool isShippedLineModel(const String& model)
+{
+    return model.empty() || model == kLinesAlias || fileNameOf(model) == kDefaultModelName;
+}
+
+// The shipped verifier for the line model at modelPath: beside it first (a copied pair stays a pair), then where
+// the shipped models are searched; "" with a warning when it is nowhere, since the model still works without it.
+String shippedVerifierFor(const String& modelPath)
+{
+    const size_t slash = modelPath.find_last_of("/\\");
+    const String beside = slash == String::npos ? String(kVerifierName)
+                                                : utils::fs::join(modelPath.substr(0, slash), kVerifierName);
+    if (utils::fs::exists(beside))
+        return beside;
+    for (const String& dir : defaultModelDirs())
+    {
+        const String path = utils::fs::join(dir, kVerifierName);
+        if (utils::fs::exists(path))
+            return path;
+    }
+    CV_LOG_WARNING(NULL, "AdaptiveTextDetector: the shipped verifier " << kVerifierName << " was not found beside "
+                   << modelPath << " nor in the shipped models' folders; the line model runs without it, and finds "
+                   "fewer lines (doc/detector.md, \"Verifier\")");
+    return String();
+}
+
 // The keep-aspect long side a detector starts with: the one its shipped model was validated at.
 int defaultSideLength(const String& model)
 {
@@ -177,6 +205,12 @@ public:
         modelBytes_ = readFileBytes(path);
         applyBackendAndTarget(net);
         nets_.push_back(Entry{ Size(), net });  // Size() = not yet run: it takes the first input size
+        if (isShippedLineModel(model))
+        {
+            const String verifier = shippedVerifierFor(path);
+            if (!verifier.empty())
+                setVerifier(verifier, kDefaultVerifierCandidateScore);
+        }
     }
 
     void detect(InputArray frame, std::vector<std::vector<Point> >& detections,
@@ -489,8 +523,7 @@ private:
     float nmsThreshold_;
     int backendId_;
     int targetId_;
-    // Null (off) until setVerifier: the shipped one lifts the line model's validation splits (+0.015) but costs
-    // 7-17 ms a frame, which put the default above the peer's latency (doc/runs/s26_rule.md, addendum 3).
+    // The shipped line model starts with the shipped verifier (doc/runs/s27_rule.md); any other model with none.
     Ptr<adaptivetext::detail::CandidateVerifier> verifier_;
     float verifierCandidateScore_ = kDefaultVerifierCandidateScore;
     mutable std::mutex mutex_;
