@@ -153,11 +153,11 @@ public:
     rescores it before the threshold and the NMS (doc/detector.md, "Verifier").
 
     With a verifier, each pass keeps its candidates scored at least candidateScore (instead of the score
-    threshold); the verifier gives each a new score, in the same score space, so that setScoreThreshold keeps its
-    meaning; then the threshold and the NMS. A verifier is trained on one line model's candidates: the shipped
-    one (adaptivetext_verifier.onnx, found where create() finds the shipped models) goes with the shipped line
-    model. Every detector starts without a verifier: the shipped pair finds more lines on the validation splits
-    but costs 7-17 ms more a frame (doc/detector.md, "Verifier").
+    threshold); a candidate overlapping a higher-scored one at IoU >= 0.8 is dropped; the verifier gives the rest
+    a new score, in the same score space, so that setScoreThreshold keeps its meaning; then the threshold and the
+    NMS. A verifier is trained on one line model's candidates: the shipped one (adaptivetext_verifier.onnx, found
+    beside the model or where create() finds the shipped models) goes with the shipped line model, which starts
+    with it (create("") or "lines"); every other model starts without one (doc/detector.md, "Verifier").
     @param model path to a verifier .onnx, "verifier" for the shipped one, or "" to turn the verifier off;
            a file that is not a verifier fails here (StsParseError, StsBadArg), not in detect()
     @param candidateScore the lowest score, in [0, 1], of a candidate the verifier sees (else StsOutOfRange);
