@@ -190,9 +190,9 @@ BOOST_AUTO_TEST_CASE(detect_is_distinct_candidates_rescored_then_threshold_then_
     Ptr<AdaptiveTextDetector> withVerifier = AdaptiveTextDetector::create("lines", Size(), threshold, nms);
     withVerifier->setVerifier("verifier", floor);
     // One pass, so that the hand run below sees the candidates the detector rescores (the merge of two passes is
-    // tested in test_two_scale.cpp), at long side 576: there this frame's detections with the near-duplicates
+    // tested in test_two_scale.cpp), at long side 640: there this frame's detections with the near-duplicates
     // dropped differ from those without (checked below), so the test sees whether the detector drops them.
-    const int side = 576;
+    const int side = 640;
     withVerifier->setInputSizePolicy(AdaptiveTextDetector::INPUT_SIZE_LONG_SIDE, side);
     withVerifier->setSmallTextPass(0, 32.f);
     std::vector<std::vector<Point> > polys;

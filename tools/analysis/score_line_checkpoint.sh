@@ -16,12 +16,13 @@
 # SMALL_SIDE / SMALL_SPLIT (default 672 / 32, the detector's): another second pass, for the splits and the
 # reading validation alike (the reading test's $ADAPTIVETEXT_TEST_READING_SMALL).
 # VERIFIER_PT (a verifier checkpoint, training/atrr/verifier.py) scores the line model with that verifier, as
-# setVerifier would run it: exported for the calibrated model (fused threshold VERIFIER_T, default 0.5) to
-# $OUT/verifier.onnx, the splits on cal.onnx at the detector's default score 0.7 (the verifier's output is in the
-# calibrated score space) with the default candidate score, the reading test through $ADAPTIVETEXT_TEST_READING_VERIFIER.
+# setVerifier would run it: exported for the calibrated model (fused threshold VERIFIER_T, default 0.5; fusion
+# weight VERIFIER_W, default 0.5, the shipped one 0.75) to $OUT/verifier.onnx, the splits on cal.onnx at the
+# detector's default score 0.7 (the verifier's output is in the calibrated score space) with the default candidate
+# score, the reading test through $ADAPTIVETEXT_TEST_READING_VERIFIER.
 set -eu
 cd "$(dirname "$0")/../.."
-[ $# -eq 2 ] || { sed -n 5,21p "$0"; exit 2; }
+[ $# -eq 2 ] || { sed -n 5,22p "$0"; exit 2; }
 CKPT=$1 NAME=$2
 BUILD=${BUILD:-build}
 READVAL=${READVAL:-runs/s13/readval}
@@ -37,7 +38,7 @@ VERIFIER_ONNX=
 if [ -n "${VERIFIER_PT:-}" ]; then
     VERIFIER_ONNX=$OUT/verifier.onnx
     run /usr/bin/python3 -m training.atrr.verifier export --verifier "$VERIFIER_PT" --line_checkpoint "$OUT/cal.pt" \
-        --threshold "${VERIFIER_T:-0.5}" --out "$VERIFIER_ONNX" > /dev/null
+        --threshold "${VERIFIER_T:-0.5}" --weight "${VERIFIER_W:-0.5}" --out "$VERIFIER_ONNX" > /dev/null
     SPLIT_MODEL=$OUT/cal.onnx SPLIT_SCORE=0.7
 else
     run /usr/bin/python3 -m training.atrr.export --checkpoint "$CKPT" --out "$OUT/raw.onnx" > /dev/null

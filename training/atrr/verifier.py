@@ -284,8 +284,19 @@ def distinct_candidates(cands, min_iou, ids):
     return [ids[i] for i in sorted(kept)]
 
 
+def fused_score(cand, prob, weight, gate):
+    """(1 - weight) * score + weight * verifier, as the exported graph computes it; a curved candidate (fill under
+    MIN_FILL) keeps its own score when gated. Sessions 25-27 fused with weight 0.5; session 28 measured others."""
+    pts, score = cand
+    if gate and fill_ratio(pts) < MIN_FILL:
+        return score
+    return (1.0 - weight) * score + weight * prob
+
+
 def cmd_eval(args):
-    model = load_verifier(args.verifier)
+    if not args.oracle and not args.verifier:
+        raise SystemExit("eval: --verifier or --oracle")
+    model = None if args.oracle else load_verifier(args.verifier)
     torch.set_num_threads(args.threads)
     thresholds = [float(v) for v in args.thresholds.split(",")]
     floors = [float(v) for v in args.floors.split(",")]
@@ -294,28 +305,33 @@ def cmd_eval(args):
         tmp = args.keep or tmp  # --keep: the detections of every setting stay (tools/analysis/bootstrap_offline.py)
         results = {}
         for name, gt_dir, n, frame, cands in pools_of(args, args.set, tmp):
-            if cands:
+            if not cands:
+                probs = []
+            elif args.oracle:  # the bound: a verifier that knows the labels (IoU >= 0.5 with a care line)
+                gt = [(shape(p), care) for p, care in read_gt(os.path.join(gt_dir, n + ".txt"))]
+                probs = [1.0 if label_of(shape(p), gt) == 1 else 0.0 for p, _ in cands]
+            else:
                 crops = np.stack([rectified_crop(frame, p) for p, _ in cands])
                 feats = np.float32([shape_features(p, s, max(frame.shape[:2])) for p, s in cands])
                 probs = predict(model, crops, feats)
-            else:
-                probs = []
-            fused = [(p, s if args.gate and fill_ratio(p) < MIN_FILL else 0.5 * (s + float(v)))
-                     for (p, s), v in zip(cands, probs)]
-            results.setdefault((name, gt_dir), {})[n] = (cands, fused)
+            results.setdefault((name, gt_dir), {})[n] = (cands, [float(v) for v in probs])
         dedups = [float(v) for v in args.dedup.split(",")] if args.dedup else []
+        weights = [float(v) for v in args.weights.split(",")]
         for (name, gt_dir), per_image in results.items():
             # floor: candidates scored under it never reach the verifier (the detector's candidate score)
-            settings = [("none", args.score, 0.0, 0.0)] + [("mean", t, fl, 0.0) for fl in floors for t in thresholds]
-            settings += [("dedup%g" % d, t, fl, d) for d in dedups for fl in floors for t in thresholds]
-            for fusion, t, fl, d in settings:
+            settings = [("none", args.score, 0.0, 0.0, 0.5)]
+            for w in weights:
+                tag = "" if w == 0.5 else "_w%g" % w  # w 0.5 keeps the names of sessions 25-27's settings
+                settings += [("mean" + tag, t, fl, 0.0, w) for fl in floors for t in thresholds]
+                settings += [("dedup%g%s" % (d, tag), t, fl, d, w) for d in dedups for fl in floors for t in thresholds]
+            for fusion, t, fl, d, w in settings:
                 out = os.path.join(tmp, "%s_%s_%g_%g" % (name, fusion, t, fl))
                 os.makedirs(out, exist_ok=True)
-                for n, (cands, fused) in per_image.items():
+                for n, (cands, probs) in per_image.items():
                     asked = [i for i, (_, s) in enumerate(cands) if s >= fl]
                     if d > 0:
                         asked = distinct_candidates([cands[i] for i in asked], d, asked)
-                    seen = [fused[i] for i in asked]
+                    seen = [(cands[i][0], fused_score(cands[i], probs[i], w, args.gate)) for i in asked]
                     write_dets(out, n, nms(cands if fusion == "none" else seen, t, args.nms))
                 p, r, f = evaluate(args.build, gt_dir, out, "icdar15")
                 rows.append((name, fusion, t, fl, p, r, f))
@@ -335,10 +351,11 @@ class ExportedVerifier(nn.Module):
     MatMul fails on a 2-d input (doc/opencv_observations.md). The score arithmetic is in the graph, so that a
     calibrated line model (convert --score_at, text_logit_shift) and its verifier travel as a pair:
     raw = sigmoid(score_logit - text_logit_shift) is the score the verifier was trained on; the fused score
-    mean(raw, verifier) >= threshold is mapped to >= detector_threshold by a logit shift."""
+    (1 - weight) raw + weight verifier >= threshold is mapped to >= detector_threshold by a logit shift."""
 
-    def __init__(self, verifier, text_logit_shift, threshold, detector_threshold):
+    def __init__(self, verifier, text_logit_shift, threshold, detector_threshold, weight=0.5):
         super().__init__()
+        self.weight = float(weight)
         self.body = verifier.body
         self.pre_pool = verifier.pre_pool
         self.stem_stride = verifier.stem_stride
@@ -367,7 +384,7 @@ class ExportedVerifier(nn.Module):
         k = self.pre_pool * self.stem_stride * 8  # then the body's three 2 x 2 max pools
         x = F.avg_pool2d(self.body(crops), (CROP_H // k, CROP_W // k // 4))  # = adaptive (1, 4) of the last map
         h = F.relu(self.from_crop(x) + self.from_score(raw) + self.from_shape(shape))
-        fused = 0.5 * raw + 0.5 * torch.sigmoid(self.out(h))
+        fused = (1.0 - self.weight) * raw + self.weight * torch.sigmoid(self.out(h))
         return torch.sigmoid(torch.log(fused) - torch.log(1.0 - fused) + self.shift_out)
 
 
@@ -376,7 +393,7 @@ def cmd_export(args):
     shift = 0.0
     if args.line_checkpoint:
         shift = torch.load(args.line_checkpoint, map_location="cpu")["config"].get("text_logit_shift") or 0.0
-    exported = ExportedVerifier(model.eval(), shift, args.threshold, args.detector_threshold).eval()
+    exported = ExportedVerifier(model.eval(), shift, args.threshold, args.detector_threshold, args.weight).eval()
     n = 2
     dummy = (torch.zeros(n, 3, CROP_H, CROP_W), torch.zeros(n, 1, 1, 1), torch.zeros(n, 2, 1, 1))
     with torch.no_grad():
@@ -384,7 +401,7 @@ def cmd_export(args):
                           output_names=["score"], opset_version=11,
                           dynamic_axes={k: {0: "n"} for k in ("crops", "score_logit", "shape", "score")})
     print(json.dumps({"out": args.out, "text_logit_shift": shift, "threshold": args.threshold,
-                      "detector_threshold": args.detector_threshold, "bytes": os.path.getsize(args.out)}))
+                      "detector_threshold": args.detector_threshold, "weight": args.weight, "bytes": os.path.getsize(args.out)}))
 
 
 def main(argv=None):
@@ -401,7 +418,9 @@ def main(argv=None):
         p.add_argument("--passes", help="one pass's long side (512 or 672) instead of the detector's two (session 27)")
     sub.choices["pool"].add_argument("--out", required=True)
     ev = sub.choices["eval"]
-    ev.add_argument("--verifier", required=True)
+    ev.add_argument("--verifier", help="a verifier .pt (or --oracle)")
+    ev.add_argument("--oracle", action="store_true", help="the labels as the verifier's output: the bound (session 28)")
+    ev.add_argument("--weights", default="0.5", help="fusion weights w: (1 - w) score + w verifier (session 28)")
     ev.add_argument("--thresholds", default="0.4,0.5,0.6")
     ev.add_argument("--gate", action="store_true", help="the curvature gate (MIN_FILL), as the detector applies it")
     ev.add_argument("--floors", default="0.02", help="candidate floors (session 26: 0.02,0.1)")
@@ -431,6 +450,7 @@ def main(argv=None):
     ex.add_argument("--out", required=True)
     ex.add_argument("--line_checkpoint", help="the line model's checkpoint as shipped (its text_logit_shift)")
     ex.add_argument("--threshold", type=float, default=0.5, help="fused-score threshold chosen on validation")
+    ex.add_argument("--weight", type=float, default=0.5, help="fusion weight w: (1 - w) score + w verifier")
     ex.add_argument("--detector_threshold", type=float, default=0.7,
                     help="the detector's score threshold that should mean --threshold (create()'s default 0.7)")
     args = ap.parse_args(argv)

@@ -76,7 +76,8 @@ def test_half_resolution_stem_is_the_network_on_the_averaged_crop():
 @pytest.mark.parametrize("arch", [{}, {"pre_pool": 2}, {"stem_stride": 2}, {"width": 0.75}])  # v2; v4; v5; v6
 def test_export_runs_in_opencv_as_the_network_and_fusion_in_pytorch(tmp_path, arch):
     """The exported graph (all convolutions, score arithmetic inside) against the trained module and the fusion
-    written out here: a calibrated line model's scores (shift 0.8473, threshold 0.7) and the raw ones (0, 0.5)."""
+    written out here: a calibrated line model's scores (shift 0.8473, threshold 0.7) and the raw ones (0, 0.5), with
+    the fusion weights 0.5 (sessions 25-27) and 0.75 (session 28's shipped one)."""
     cv2 = pytest.importorskip("cv2")
     torch.manual_seed(3)
     model = verifier.Verifier(**arch)
@@ -87,12 +88,14 @@ def test_export_runs_in_opencv_as_the_network_and_fusion_in_pytorch(tmp_path, ar
     path = tmp_path / "v.pt"
     model.eval()
     torch.save(dict(arch, model=model.state_dict()), path)
-    for shift, detector_threshold, threshold in ((0.8473, 0.7, 0.5), (0.0, 0.5, 0.4)):
-        onnx_path = str(tmp_path / ("v_%g.onnx" % shift))
+    for shift, detector_threshold, threshold, weight in ((0.8473, 0.7, 0.5, 0.5), (0.0, 0.5, 0.4, 0.5),
+                                                         (0.8473, 0.7, 0.5, 0.75)):
+        onnx_path = str(tmp_path / ("v_%g_%g.onnx" % (shift, weight)))
         line = tmp_path / "line.pt"
         torch.save({"config": {"text_logit_shift": shift}}, line)
         verifier.main(["export", "--verifier", str(path), "--line_checkpoint", str(line), "--out", onnx_path,
-                       "--threshold", str(threshold), "--detector_threshold", str(detector_threshold)])
+                       "--threshold", str(threshold), "--detector_threshold", str(detector_threshold),
+                       "--weight", str(weight)])
         net = cv2.dnn.readNet(onnx_path)
         for n in (6, 1, 3):  # one Net, batch sizes in turn
             crops = torch.rand(n, 3, verifier.CROP_H, verifier.CROP_W) - 0.5
@@ -105,14 +108,15 @@ def test_export_runs_in_opencv_as_the_network_and_fusion_in_pytorch(tmp_path, ar
             out = net.forward("score").reshape(-1)
             with torch.no_grad():
                 v = torch.sigmoid(model(crops, torch.cat([raw[:, None], shapes], 1)))
-            fused = 0.5 * (raw + v)
+            fused = (1 - weight) * raw + weight * v
             want = torch.sigmoid(torch.logit(fused) + np.log(detector_threshold / (1 - detector_threshold))
                                  - np.log(threshold / (1 - threshold))).numpy()
             np.testing.assert_allclose(out, want, atol=2e-5)
             assert ((out >= detector_threshold) == (fused.numpy() >= threshold)).all()
         again = str(tmp_path / "again.onnx")
         verifier.main(["export", "--verifier", str(path), "--line_checkpoint", str(line), "--out", again,
-                       "--threshold", str(threshold), "--detector_threshold", str(detector_threshold)])
+                       "--threshold", str(threshold), "--detector_threshold", str(detector_threshold),
+                       "--weight", str(weight)])
         assert open(again, "rb").read() == open(onnx_path, "rb").read()
 
 
@@ -123,8 +127,18 @@ def test_shipped_verifier_re_exports_byte_for_byte(tmp_path):
     out = str(tmp_path / "v.onnx")
     verifier.main(["export", "--verifier", os.path.join(root, "training/checkpoints/verifier_s27_v6.pt"),
                    "--line_checkpoint", os.path.join(root, "training/checkpoints/campaign_lines_s17_soup8_cal.pt"),
-                   "--threshold", "0.4", "--out", out])
+                   "--threshold", "0.5", "--weight", "0.75", "--out", out])
     assert open(out, "rb").read() == open(os.path.join(root, "data/models/adaptivetext_verifier.onnx"), "rb").read()
+
+
+def test_fused_score_by_hand():
+    """(1 - w) score + w verifier for a straight candidate; a curved one (fill under MIN_FILL) keeps its score."""
+    straight = np.float32([[0, 0], [100, 0], [100, 10], [0, 10]])  # fills its rectangle: 1.0
+    vee = np.float32([[0, 0], [50, 40], [100, 0], [100, 10], [50, 50], [0, 10]])  # fill 1000 / 5000 = 0.2
+    assert verifier.fused_score((straight, 0.4), 0.8, 0.75, True) == pytest.approx(0.25 * 0.4 + 0.75 * 0.8)  # 0.7
+    assert verifier.fused_score((straight, 0.4), 0.8, 0.5, True) == pytest.approx(0.6)
+    assert verifier.fused_score((vee, 0.4), 0.8, 0.75, True) == pytest.approx(0.4)
+    assert verifier.fused_score((vee, 0.4), 0.8, 0.75, False) == pytest.approx(0.7)
 
 
 def test_distinct_candidates_by_hand():
