@@ -52,6 +52,24 @@ BOOST_AUTO_TEST_CASE(disjoint_and_contained)
     BOOST_CHECK_SMALL(polygonIoU(rect(1, 1, 2, 2), rect(0, 0, 4, 4)) - 1.0 / 16.0, kEps);
 }
 
+BOOST_AUTO_TEST_CASE(apart_touching_and_barely_overlapping)
+{
+    // polygonIoU returns 0 at once when the vertices' bounding boxes share no area; the boxes may still overlap
+    // when the polygons do not, and a sliver of overlap must still count.
+    const Poly square = rect(0, 0, 2, 2);
+    BOOST_CHECK_EQUAL(polygonIoU(square, rect(2, 0, 4, 2)), 0.0);   // touching along x = 2
+    BOOST_CHECK_EQUAL(polygonIoU(rect(0, 2, 2, 4), square), 0.0);   // touching along y = 2
+    BOOST_CHECK_EQUAL(polygonIoU(square, rect(-3, -3, -1, -1)), 0.0);
+    // Triangles x + y <= 4 and x + y >= 5 (inside [1,4]^2): boxes overlap, polygons do not.
+    const Poly lower{Point2f(0, 0), Point2f(4, 0), Point2f(0, 4)};
+    const Poly upper{Point2f(4, 1), Point2f(4, 4), Point2f(1, 4)};
+    BOOST_CHECK_SMALL(polygonIoU(lower, upper), kEps);
+    // [0,2]^2 and [1.5,4]x[0,2]: intersection 0.5 x 2 = 1, union 4 + 5 - 1 = 8.
+    BOOST_CHECK_SMALL(polygonIoU(square, rect(1.5f, 0, 4, 2)) - 1.0 / 8.0, kEps);
+    // [0,2]^2 and [1.75,4]x[1.75,4]: a 0.25 x 0.25 corner, 0.0625, union 4 + 5.0625 - 0.0625 = 9.
+    BOOST_CHECK_SMALL(polygonIoU(square, rect(1.75f, 1.75f, 4, 4)) - 0.0625 / 9.0, kEps);
+}
+
 BOOST_AUTO_TEST_CASE(rotated_square)
 {
     // The diamond (1,0),(2,1),(1,2),(0,1) has diagonals 2 and 2: area 2*2/2 = 2, and lies inside

@@ -88,6 +88,32 @@ double intersectionArea(const BgPolygon& a, const BgPolygon& b)
     return std::max(0.0, static_cast<double>(bg::area(inter)));
 }
 
+/** True when the axis-aligned boxes of two finite vertex lists share no area: then so do any polygons made from
+ *  those vertices (toValidPolygon keeps them or their hull), and the IoU is 0 without Boost's overlay. The NMS and
+ *  the verifier's near-duplicate check compare every pair of a frame's candidates, and most pairs are apart. */
+bool boundsApart(const std::vector<Point2f>& a, const std::vector<Point2f>& b)
+{
+    if (a.empty() || b.empty())
+        return false;
+    float box[2][4];  // x0, y0, x1, y1 of a and of b
+    const std::vector<Point2f>* polys[2] = { &a, &b };
+    for (int k = 0; k < 2; ++k)
+    {
+        box[k][0] = box[k][2] = (*polys[k])[0].x;
+        box[k][1] = box[k][3] = (*polys[k])[0].y;
+        for (const Point2f& p : *polys[k])
+        {
+            if (!std::isfinite(p.x) || !std::isfinite(p.y))
+                return false;  // the full path decides (it treats the polygon as degenerate)
+            box[k][0] = std::min(box[k][0], p.x);
+            box[k][1] = std::min(box[k][1], p.y);
+            box[k][2] = std::max(box[k][2], p.x);
+            box[k][3] = std::max(box[k][3], p.y);
+        }
+    }
+    return box[0][2] <= box[1][0] || box[1][2] <= box[0][0] || box[0][3] <= box[1][1] || box[1][3] <= box[0][1];
+}
+
 }  // namespace
 
 double polygonArea(const std::vector<Point2f>& poly)
@@ -106,6 +132,8 @@ double polygonIntersectionArea(const std::vector<Point2f>& a, const std::vector<
 double polygonIoU(const std::vector<Point2f>& a, const std::vector<Point2f>& b)
 {
     CV_TRACE_FUNCTION();
+    if (boundsApart(a, b))
+        return 0.0;
     const BgPolygon pa = toValidPolygon(a), pb = toValidPolygon(b);
     if (pa.outer().empty() || pb.outer().empty())
         return 0.0;
