@@ -6,7 +6,8 @@
 Why: a third of the care lines the line model misses on the validation splits have a candidate at IoU >= 0.5
 in its pool before the NMS, scored 0.02-0.25 (doc/runs/s25_rule.md). The verifier reads each candidate's
 rectified crop (its minimum-area rectangle, long side horizontal, 32 x 128) with its score and shape, and says
-whether it is a line; the candidate's new score is the mean of the two.
+whether it is a line; the candidate's new score is (1 - w) score + w verifier (w 0.5, the mean, in sessions
+25-27; 0.75 for the shipped verifier since session 28, `eval --weights`, `export --weight`).
 
     python3 -m training.atrr.verifier pool --model raw.onnx --set NAME=GT_DIR:IMAGES_DIR --out P.npz
     python3 -m training.atrr.verifier train --pools A.npz B.npz --val V.npz --out v.pt --epochs 8
