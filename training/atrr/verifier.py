@@ -295,8 +295,6 @@ def fused_score(cand, prob, weight, gate):
 
 
 def cmd_eval(args):
-    if not args.oracle and not args.verifier:
-        raise SystemExit("eval: --verifier or --oracle")
     model = None if args.oracle else load_verifier(args.verifier)
     torch.set_num_threads(args.threads)
     thresholds = [float(v) for v in args.thresholds.split(",")]
@@ -401,8 +399,8 @@ def cmd_export(args):
         torch.onnx.export(exported, dummy, args.out, input_names=["crops", "score_logit", "shape"],
                           output_names=["score"], opset_version=11,
                           dynamic_axes={k: {0: "n"} for k in ("crops", "score_logit", "shape", "score")})
-    print(json.dumps({"out": args.out, "text_logit_shift": shift, "threshold": args.threshold,
-                      "detector_threshold": args.detector_threshold, "weight": args.weight, "bytes": os.path.getsize(args.out)}))
+    print(json.dumps({"out": args.out, "text_logit_shift": shift, "threshold": args.threshold, "weight": args.weight,
+                      "detector_threshold": args.detector_threshold, "bytes": os.path.getsize(args.out)}))
 
 
 def main(argv=None):
@@ -419,8 +417,10 @@ def main(argv=None):
         p.add_argument("--passes", help="one pass's long side (512 or 672) instead of the detector's two (session 27)")
     sub.choices["pool"].add_argument("--out", required=True)
     ev = sub.choices["eval"]
-    ev.add_argument("--verifier", help="a verifier .pt (or --oracle)")
-    ev.add_argument("--oracle", action="store_true", help="the labels as the verifier's output: the bound (session 28)")
+    judge = ev.add_mutually_exclusive_group(required=True)
+    judge.add_argument("--verifier", help="a verifier .pt")
+    judge.add_argument("--oracle", action="store_true",
+                       help="the labels as the verifier's output: the bound (session 28)")
     ev.add_argument("--weights", default="0.5", help="fusion weights w: (1 - w) score + w verifier (session 28)")
     ev.add_argument("--thresholds", default="0.4,0.5,0.6")
     ev.add_argument("--gate", action="store_true", help="the curvature gate (MIN_FILL), as the detector applies it")

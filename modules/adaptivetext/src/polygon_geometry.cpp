@@ -88,30 +88,32 @@ double intersectionArea(const BgPolygon& a, const BgPolygon& b)
     return std::max(0.0, static_cast<double>(bg::area(inter)));
 }
 
-/** True when the axis-aligned boxes of two finite vertex lists share no area: then so do any polygons made from
- *  those vertices (toValidPolygon keeps them or their hull), and the IoU is 0 without Boost's overlay. The NMS and
- *  the verifier's near-duplicate check compare every pair of a frame's candidates, and most pairs are apart. */
+/** The axis-aligned bounds of a vertex list; false when it is empty or a vertex is NaN or infinite. */
+bool finiteBounds(const std::vector<Point2f>& poly, Point2f& lo, Point2f& hi)
+{
+    if (poly.empty())
+        return false;
+    lo = hi = poly[0];
+    for (const Point2f& p : poly)
+    {
+        if (!std::isfinite(p.x) || !std::isfinite(p.y))
+            return false;
+        lo = Point2f(std::min(lo.x, p.x), std::min(lo.y, p.y));
+        hi = Point2f(std::max(hi.x, p.x), std::max(hi.y, p.y));
+    }
+    return true;
+}
+
+/** True when the bounds of two finite vertex lists share no area: then so do any polygons made from those
+ *  vertices (toValidPolygon keeps them or their hull), and the IoU is 0 without Boost's overlay. The NMS and the
+ *  verifier's near-duplicate check compare every pair of a frame's candidates, and most pairs are apart. Anything
+ *  else (overlapping bounds, degenerate input) goes the full way. */
 bool boundsApart(const std::vector<Point2f>& a, const std::vector<Point2f>& b)
 {
-    if (a.empty() || b.empty())
+    Point2f loA, hiA, loB, hiB;
+    if (!finiteBounds(a, loA, hiA) || !finiteBounds(b, loB, hiB))
         return false;
-    float box[2][4];  // x0, y0, x1, y1 of a and of b
-    const std::vector<Point2f>* polys[2] = { &a, &b };
-    for (int k = 0; k < 2; ++k)
-    {
-        box[k][0] = box[k][2] = (*polys[k])[0].x;
-        box[k][1] = box[k][3] = (*polys[k])[0].y;
-        for (const Point2f& p : *polys[k])
-        {
-            if (!std::isfinite(p.x) || !std::isfinite(p.y))
-                return false;  // the full path decides (it treats the polygon as degenerate)
-            box[k][0] = std::min(box[k][0], p.x);
-            box[k][1] = std::min(box[k][1], p.y);
-            box[k][2] = std::max(box[k][2], p.x);
-            box[k][3] = std::max(box[k][3], p.y);
-        }
-    }
-    return box[0][2] <= box[1][0] || box[1][2] <= box[0][0] || box[0][3] <= box[1][1] || box[1][3] <= box[0][1];
+    return hiA.x <= loB.x || hiB.x <= loA.x || hiA.y <= loB.y || hiB.y <= loA.y;
 }
 
 }  // namespace
