@@ -13,6 +13,8 @@
 #      PRODUCT=1, on the product test's own scenes.
 #   BUILD=build-new tools/analysis/score_line_checkpoint.sh CKPT NAME     -> runs/scores/NAME/{*.csv,summary.txt}
 # NICE=N runs it at that niceness (beside a training run). READVAL (default runs/s13/readval).
+# FIRST_SIDE (default 512, the detector's): another first pass's long side, for the splits and the reading
+# validation alike ($ADAPTIVETEXT_TEST_READING_SIDE).
 # SMALL_SIDE / SMALL_SPLIT (default 672 / 32, the detector's): another second pass, for the splits and the
 # reading validation alike (the reading test's $ADAPTIVETEXT_TEST_READING_SMALL).
 # VERIFIER_PT (a verifier checkpoint, training/atrr/verifier.py) scores the line model with that verifier, as
@@ -26,6 +28,7 @@ cd "$(dirname "$0")/../.."
 CKPT=$1 NAME=$2
 BUILD=${BUILD:-build}
 READVAL=${READVAL:-runs/s13/readval}
+FIRST_SIDE=${FIRST_SIDE:-512}
 SMALL_SIDE=${SMALL_SIDE:-672}
 SMALL_SPLIT=${SMALL_SPLIT:-32}
 OUT=runs/scores/$NAME
@@ -44,7 +47,7 @@ else
     run /usr/bin/python3 -m training.atrr.export --checkpoint "$CKPT" --out "$OUT/raw.onnx" > /dev/null
     SPLIT_MODEL=$OUT/raw.onnx SPLIT_SCORE=0.5
 fi
-VERIFIER=$VERIFIER_ONNX CSV_DIR=$OUT BUILD=$BUILD LONG_SIDES=512 SMALL_SIDE=$SMALL_SIDE SMALL_SPLIT=$SMALL_SPLIT SCORES=$SPLIT_SCORE NMS=0.1 \
+VERIFIER=$VERIFIER_ONNX CSV_DIR=$OUT BUILD=$BUILD LONG_SIDES=$FIRST_SIDE SMALL_SIDE=$SMALL_SIDE SMALL_SPLIT=$SMALL_SPLIT SCORES=$SPLIT_SCORE NMS=0.1 \
     run tools/analysis/eval_line_candidates.sh "$SPLIT_MODEL" > "$OUT/splits.log"
 f_of() { tail -n 1 "$OUT/$1.csv" | awk -F, '{ print $NF }'; }  # hmean, 4 decimals (one setting per run)
 V=$(f_of td500val30) I=$(f_of ic15lines100) T=$(f_of trainfit60) S=$(f_of synthval150)
@@ -52,7 +55,7 @@ MEAN=$(awk -v a="$V" -v b="$I" -v c="$T" 'BEGIN { printf "%.4f", (a + b + c) / 3
 reading() {  # SCENES_FOLDER (empty: the test's own) -> share of the true outlines' accuracy, in %
     ADAPTIVETEXT_TEST_READING_MODEL=$OUT/cal.onnx ADAPTIVETEXT_TEST_READING_SCENES=$1 \
         ADAPTIVETEXT_TEST_READING_VERIFIER=$VERIFIER_ONNX \
-        ADAPTIVETEXT_TEST_READING_SMALL="$SMALL_SIDE,$SMALL_SPLIT" \
+        ADAPTIVETEXT_TEST_READING_SMALL="$SMALL_SIDE,$SMALL_SPLIT" ADAPTIVETEXT_TEST_READING_SIDE=$FIRST_SIDE \
         run "$BUILD/test/adaptivetext_tests" --run_test='*/shipped_outlines_read_like_the_true_ones' \
         --log_level=message 2>&1 | tee "$OUT/reading${1:+_val}.log" |
         awk '/legible curved lines/ { for (i = 1; i <= NF; ++i) if ($i == "accuracy") t = $(i + 1);
@@ -61,5 +64,5 @@ reading() {  # SCENES_FOLDER (empty: the test's own) -> share of the true outlin
 R=$(reading "$READVAL")
 P=-
 [ "${PRODUCT:-0}" = 1 ] && P=$(reading "")
-printf '%s small %s/%s val30 %s ic15lines %s trainfit %s synth %s mean %s reading_val %s%% reading_product %s%%\n' \
-    "$NAME" "$SMALL_SIDE" "$SMALL_SPLIT" "$V" "$I" "$T" "$S" "$MEAN" "$R" "$P" | tee "$OUT/summary.txt"
+printf '%s first %s small %s/%s val30 %s ic15lines %s trainfit %s synth %s mean %s reading_val %s%% reading_product %s%%\n' \
+    "$NAME" "$FIRST_SIDE" "$SMALL_SIDE" "$SMALL_SPLIT" "$V" "$I" "$T" "$S" "$MEAN" "$R" "$P" | tee "$OUT/summary.txt"
