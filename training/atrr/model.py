@@ -50,6 +50,23 @@ class SEBlock(nn.Module):
         return ops.se_block(x, self.w1, self.w2)
 
 
+STEMS = ("k4s2",)
+
+
+def cheap_stem(cfg: ModelConfig, in_ch, out_ch):
+    """Stage 1's replacement (`ModelConfig.stem`): the same output shape at a third of its cost in cv::dnn."""
+    if cfg.stem not in STEMS:
+        raise ValueError("stem must be null or one of %s, got %r" % (STEMS, cfg.stem))
+    if not cfg.batch_norm:
+        raise ValueError("the cheap stem is trained with BatchNorm (folded at export): batch_norm must be true")
+    mid = cfg.stem_channels or 16
+    # Kernel 4, stride 2, padding 1: output pixel i sees input rows 2i-1..2i+2, centred where stage 1's
+    # 2x2 max-pool of two 3x3 convs is centred (2i + 0.5), so RoI and anchor geometry are unchanged.
+    return nn.Sequential(nn.Conv2d(in_ch, mid, 4, stride=2, padding=1, bias=False), nn.BatchNorm2d(mid),
+                         nn.ReLU(inplace=True), nn.Conv2d(mid, out_ch, 3, padding=1, bias=False),
+                         nn.BatchNorm2d(out_ch), nn.ReLU(inplace=True))
+
+
 class SEVGG16(nn.Module):
     """VGG16's 13 convs (widths scaled, min 8; optional BatchNorm), an SE block after each stage, 4 max-pools:
     stride 16 (or 3 pools and a dilated stage 5: stride 8, `ModelConfig.feature_stride`)."""
@@ -59,6 +76,10 @@ class SEVGG16(nn.Module):
         self.stages = nn.ModuleList()
         in_ch = 3
         for i, widths in enumerate(VGG16_STAGES):
+            if i == 0 and cfg.stem is not None:
+                self.stages.append(cheap_stem(cfg, in_ch, cfg.stage_channels(0, widths[-1])))
+                in_ch = cfg.stage_channels(0, widths[-1])
+                continue
             layers = []
             last = i == len(VGG16_STAGES) - 1
             # Feature stride 8: stage 5 runs on stage 4's unpooled map, dilated to keep its reach in pixels.

@@ -1,0 +1,235 @@
+# This file is part of OpenCV project.
+# It is subject to the license terms in the LICENSE file found in the top-level directory
+# of this distribution and at http://opencv.org/license.html.
+"""Trains a cheap stem (`ModelConfig.stem`) to stand in for a trained line model's VGG stage 1.
+
+The rest of the network is the teacher's, frozen: the student is the teacher with stage 1 swapped. The loss is
+the squared error of the stem's output against stage 1's, plus that of the backbone's output (what the Text-RPN
+and RoIAlign read) against the teacher's, each divided by the teacher's per-channel variance so that no
+channel or level dominates. No labels: any real photo teaches it, so the images are the training photos minus
+the validation splits (`--exclude` folders of ground truth whose file names are left out).
+
+    python3 -m training.atrr.stem_distill --teacher training/checkpoints/campaign_lines_s17_soup8.pt \\
+        --images runs/data/td500_train_1024/images --images runs/data/ic15_train800/images \\
+        --exclude runs/campaign_lines_w0125_merged_cont/val_gt --minutes 45 --out runs/s29/stem.pt
+
+It checkpoints every `--save_minutes` (with the optimizer, to resume with `--resume`), logs a CSV line every
+`--log_every` steps, and at the end writes `--out` (weights and config only, like the shipped checkpoints)
+and prints the held-out error on `--holdout` images at the detector's two pass sizes.
+"""
+import argparse
+import csv
+import math
+import os
+import random
+import sys
+import time
+
+import cv2
+import numpy as np
+import torch
+
+from .config import ModelConfig
+from .export import load_checkpoint
+from .model import ATRR
+from .train import save_atomic, seed_everything
+
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp")
+
+
+def list_images(folders, exclude_folders=()):
+    excluded = set()
+    for folder in exclude_folders:
+        excluded.update(os.path.splitext(n)[0] for n in os.listdir(folder))
+    paths = []
+    for folder in folders:
+        for name in sorted(os.listdir(folder)):
+            stem, ext = os.path.splitext(name)
+            if ext.lower() in IMAGE_SUFFIXES and stem not in excluded:
+                paths.append(os.path.join(folder, name))
+    return paths
+
+
+def student_of(teacher: ATRR, stem: str, stem_channels: int) -> ATRR:
+    cfg = ModelConfig.from_dict(dict(teacher.cfg.to_dict(), stem=stem, stem_channels=stem_channels))
+    student = ATRR(cfg)
+    weights = {k: v for k, v in teacher.state_dict().items() if not k.startswith("backbone.stages.0.")}
+    missing, unexpected = student.load_state_dict(weights, strict=False)
+    assert not unexpected and all(k.startswith("backbone.stages.0.") for k in missing), (missing, unexpected)
+    for name, p in student.named_parameters():
+        p.requires_grad_(name.startswith("backbone.stages.0."))
+    return student
+
+
+def stem_and_features(model: ATRR, image):
+    """(stage-1 output, backbone output) of a BGR 0..255 batch."""
+    x = model.backbone.stages[0](model.preprocess(image))
+    stem = x
+    for i, stage in enumerate(model.backbone.stages[1:], start=1):
+        x = stage(x)
+        if i == 3:
+            stage4 = x
+    if model.skip4 is not None:
+        x = x + model.skip4(stage4)
+    return stem, x
+
+
+def random_crop(path, crop, rng):
+    """The photo at a random long side in 384..1024 (the detector's passes are 512 and 672), one crop."""
+    image = cv2.imread(path, cv2.IMREAD_COLOR)
+    if image is None:
+        raise RuntimeError("cannot read %s" % path)
+    long_side = rng.uniform(384, 1024)
+    scale = long_side / max(image.shape[:2])
+    image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA if scale < 1 else
+                       cv2.INTER_LINEAR)
+    h, w = image.shape[:2]
+    out = np.zeros((crop, crop, 3), np.uint8)
+    y0, x0 = rng.randint(0, max(0, h - crop)), rng.randint(0, max(0, w - crop))
+    part = image[y0:y0 + crop, x0:x0 + crop]
+    out[:part.shape[0], :part.shape[1]] = part
+    return out
+
+
+def to_batch(images):
+    return torch.from_numpy(np.stack(images)).permute(0, 3, 1, 2).float().contiguous()
+
+
+def normalized_error(student, teacher, variance):
+    return (((student - teacher) ** 2).mean(dim=(0, 2, 3)) / variance).mean()
+
+
+def channel_variance(teacher, paths, crop, rng, batches=8, batch=4):
+    stems, feats = [], []
+    with torch.no_grad():
+        for _ in range(batches):
+            s, f = stem_and_features(teacher, to_batch([random_crop(rng.choice(paths), crop, rng)
+                                                        for _ in range(batch)]))
+            stems.append(s.transpose(0, 1).reshape(s.shape[1], -1))
+            feats.append(f.transpose(0, 1).reshape(f.shape[1], -1))
+    return (torch.cat(stems, 1).var(1).clamp_min(1e-6), torch.cat(feats, 1).var(1).clamp_min(1e-6))
+
+
+def holdout_error(student, teacher, paths, variance, sides=(512, 672)):
+    """Mean normalized errors (stem, features) over whole held-out photos at the detector's pass sizes."""
+    student.eval()
+    errors = []
+    with torch.no_grad():
+        for path in paths:
+            image = cv2.imread(path, cv2.IMREAD_COLOR)
+            for side in sides:
+                scale = side / max(image.shape[:2])
+                w, h = (max(16, int(round(d * scale / 16)) * 16) for d in (image.shape[1], image.shape[0]))
+                x = to_batch([cv2.resize(image, (w, h), interpolation=cv2.INTER_AREA)])
+                s_stem, s_feat = stem_and_features(student, x)
+                t_stem, t_feat = stem_and_features(teacher, x)
+                errors.append((normalized_error(s_stem, t_stem, variance[0]).item(),
+                               normalized_error(s_feat, t_feat, variance[1]).item()))
+    return tuple(float(np.mean([e[i] for e in errors])) for i in (0, 1))
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--teacher", required=True, help="a line-model checkpoint (weights + config)")
+    ap.add_argument("--images", action="append", required=True, help="a folder of photos (repeatable)")
+    ap.add_argument("--exclude", action="append", default=[],
+                    help="a folder (ground truth of a validation split) whose file names are left out")
+    ap.add_argument("--holdout", help="a folder of photos for the final held-out error (e.g. the validation split)")
+    ap.add_argument("--holdout_gt", help="only the holdout photos named in this ground-truth folder")
+    ap.add_argument("--stem", default="k4s2")
+    ap.add_argument("--stem_channels", type=int, default=16)
+    ap.add_argument("--minutes", type=float, default=45.0, help="training time budget (the schedule's length)")
+    ap.add_argument("--crop", type=int, default=320)
+    ap.add_argument("--batch", type=int, default=4)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--feature_weight", type=float, default=1.0, help="weight of the backbone-output term")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--log_every", type=int, default=25)
+    ap.add_argument("--save_minutes", type=float, default=5.0)
+    ap.add_argument("--resume", help="a checkpoint written by this script (with its optimizer)")
+    ap.add_argument("--out", required=True)
+    args = ap.parse_args(argv)
+
+    torch.set_num_threads(args.threads)
+    seed_everything(args.seed)
+    rng = random.Random(args.seed)
+    teacher = load_checkpoint(args.teacher).eval()
+    for p in teacher.parameters():
+        p.requires_grad_(False)
+    student = student_of(teacher, args.stem, args.stem_channels)
+    paths = list_images(args.images, args.exclude)
+    if not paths:
+        sys.exit("no training photos in %s" % args.images)
+    variance = channel_variance(teacher, paths, args.crop, rng)
+    optimizer = torch.optim.Adam([p for p in student.parameters() if p.requires_grad], lr=args.lr)
+    step, elapsed = 0, 0.0
+    state_path = args.out + ".state"
+    if args.resume:
+        state = torch.load(args.resume, map_location="cpu")
+        student.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        step, elapsed, variance = state["step"], state["elapsed"], tuple(state["variance"])
+    print("stem %s/%d: %d photos, crop %d, batch %d, %.0f min (from step %d, %.1f min done)"
+          % (args.stem, args.stem_channels, len(paths), args.crop, args.batch, args.minutes, step, elapsed / 60),
+          flush=True)
+    log_path = args.out + ".csv"
+    new_log = not (args.resume and os.path.exists(log_path))
+    log = open(log_path, "w" if new_log else "a", newline="")
+    writer = csv.writer(log)
+    if new_log:
+        writer.writerow(["step", "minutes", "lr", "stem_error", "feature_error"])
+    budget = args.minutes * 60
+    start, last_save = time.time() - elapsed, time.time()
+    running = []
+    while time.time() - start < budget:
+        # Cosine from lr to lr/100 over the time budget (steps per minute vary with the machine's load).
+        progress = min(1.0, (time.time() - start) / budget)
+        lr = args.lr * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * progress)))
+        for group in optimizer.param_groups:
+            group["lr"] = lr
+        student.eval()
+        student.backbone.stages[0].train()  # only the stem's BatchNorm learns statistics
+        x = to_batch([random_crop(rng.choice(paths), args.crop, rng) for _ in range(args.batch)])
+        with torch.no_grad():
+            t_stem, t_feat = stem_and_features(teacher, x)
+        s_stem, s_feat = stem_and_features(student, x)
+        e_stem = normalized_error(s_stem, t_stem, variance[0])
+        e_feat = normalized_error(s_feat, t_feat, variance[1])
+        loss = e_stem + args.feature_weight * e_feat
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        step += 1
+        running.append((e_stem.item(), e_feat.item()))
+        if step % args.log_every == 0:
+            m = np.mean(running, axis=0)
+            running = []
+            minutes = (time.time() - start) / 60
+            writer.writerow([step, "%.2f" % minutes, "%.2e" % lr, "%.5f" % m[0], "%.5f" % m[1]])
+            log.flush()
+            bar = "#" * int(30 * progress)
+            print("[%-30s] step %d  %.1f/%.0f min  lr %.1e  stem %.4f  features %.4f"
+                  % (bar, step, minutes, args.minutes, lr, m[0], m[1]), flush=True)
+        if time.time() - last_save > args.save_minutes * 60:
+            save_atomic({"model": student.state_dict(), "optimizer": optimizer.state_dict(), "step": step,
+                         "elapsed": time.time() - start, "variance": [v for v in variance]}, state_path)
+            last_save = time.time()
+    log.close()
+    save_atomic({"model": student.state_dict(), "optimizer": optimizer.state_dict(), "step": step,
+                 "elapsed": time.time() - start, "variance": [v for v in variance]}, state_path)
+    student.eval()
+    save_atomic({"model": student.state_dict(), "config": student.cfg.to_dict()}, args.out)
+    print("wrote %s after %d steps, %.1f min" % (args.out, step, (time.time() - start) / 60), flush=True)
+    if args.holdout:
+        held = list_images([args.holdout])
+        if args.holdout_gt:
+            keep = {os.path.splitext(n)[0] for n in os.listdir(args.holdout_gt)}
+            held = [p for p in held if os.path.splitext(os.path.basename(p))[0] in keep]
+        e = holdout_error(student, teacher, held, variance)
+        print("held-out (%d photos at long sides 512 and 672): stem error %.4f, feature error %.4f"
+              % (len(held), e[0], e[1]), flush=True)
+
+
+if __name__ == "__main__":
+    main()
