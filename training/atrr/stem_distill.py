@@ -50,14 +50,18 @@ def list_images(folders, exclude_folders=()):
     return paths
 
 
-def student_of(teacher: ATRR, stem: str, stem_channels: int) -> ATRR:
+TRAINED = {"stem": ("backbone.stages.0.",), "backbone": ("backbone.", "skip4.")}
+
+
+def student_of(teacher: ATRR, stem: str, stem_channels: int, trained="stem") -> ATRR:
+    """The teacher with stage 1 swapped for the stem; only the parameters of `trained` (TRAINED) learn."""
     cfg = ModelConfig.from_dict(dict(teacher.cfg.to_dict(), stem=stem, stem_channels=stem_channels))
     student = ATRR(cfg)
     weights = {k: v for k, v in teacher.state_dict().items() if not k.startswith("backbone.stages.0.")}
     missing, unexpected = student.load_state_dict(weights, strict=False)
     assert not unexpected and all(k.startswith("backbone.stages.0.") for k in missing), (missing, unexpected)
     for name, p in student.named_parameters():
-        p.requires_grad_(name.startswith("backbone.stages.0."))
+        p.requires_grad_(name.startswith(TRAINED[trained]))
     return student
 
 
@@ -138,6 +142,11 @@ def main(argv=None):
     ap.add_argument("--holdout_gt", help="only the holdout photos named in this ground-truth folder")
     ap.add_argument("--stem", default="k4s2")
     ap.add_argument("--stem_channels", type=int, default=16)
+    ap.add_argument("--train", choices=sorted(TRAINED), default="stem",
+                    help="stem: the stem alone; backbone: the stem and stages 2-5 (+ skip), so that the later "
+                         "stages absorb what the stem cannot copy (their BatchNorm statistics stay frozen)")
+    ap.add_argument("--backbone_lr", type=float, default=3e-4, help="learning rate of stages 2-5 with --train backbone")
+    ap.add_argument("--init", help="start from this checkpoint of an earlier run (weights only, e.g. --train stem's)")
     ap.add_argument("--minutes", type=float, default=45.0, help="training time budget (the schedule's length)")
     ap.add_argument("--crop", type=int, default=320)
     ap.add_argument("--batch", type=int, default=4)
@@ -157,12 +166,19 @@ def main(argv=None):
     teacher = load_checkpoint(args.teacher).eval()
     for p in teacher.parameters():
         p.requires_grad_(False)
-    student = student_of(teacher, args.stem, args.stem_channels)
+    student = student_of(teacher, args.stem, args.stem_channels, args.train)
+    if args.init:
+        student.load_state_dict(load_checkpoint(args.init).state_dict())
     paths = list_images(args.images, args.exclude)
     if not paths:
         sys.exit("no training photos in %s" % args.images)
     variance = channel_variance(teacher, paths, args.crop, rng)
-    optimizer = torch.optim.Adam([p for p in student.parameters() if p.requires_grad], lr=args.lr)
+    stem_params = [p for n, p in student.named_parameters() if n.startswith("backbone.stages.0.")]
+    rest = [p for n, p in student.named_parameters() if p.requires_grad and not n.startswith("backbone.stages.0.")]
+    groups = [{"params": stem_params, "base_lr": args.lr}]
+    if rest:
+        groups.append({"params": rest, "base_lr": args.backbone_lr})
+    optimizer = torch.optim.Adam(groups, lr=args.lr)
     step, elapsed = 0, 0.0
     state_path = args.out + ".state"
     if args.resume:
@@ -170,8 +186,8 @@ def main(argv=None):
         student.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         step, elapsed, variance = state["step"], state["elapsed"], tuple(state["variance"])
-    print("stem %s/%d: %d photos, crop %d, batch %d, %.0f min (from step %d, %.1f min done)"
-          % (args.stem, args.stem_channels, len(paths), args.crop, args.batch, args.minutes, step, elapsed / 60),
+    print("stem %s/%d, training the %s: %d photos, crop %d, batch %d, %.0f min (from step %d, %.1f min done)"
+          % (args.stem, args.stem_channels, args.train, len(paths), args.crop, args.batch, args.minutes, step, elapsed / 60),
           flush=True)
     log_path = args.out + ".csv"
     new_log = not (args.resume and os.path.exists(log_path))
@@ -185,9 +201,10 @@ def main(argv=None):
     while time.time() - start < budget:
         # Cosine from lr to lr/100 over the time budget (steps per minute vary with the machine's load).
         progress = min(1.0, (time.time() - start) / budget)
-        lr = args.lr * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * progress)))
+        decay = 0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * progress))
+        lr = args.lr * decay
         for group in optimizer.param_groups:
-            group["lr"] = lr
+            group["lr"] = group["base_lr"] * decay
         student.eval()
         student.backbone.stages[0].train()  # only the stem's BatchNorm learns statistics
         x = to_batch([random_crop(rng.choice(paths), args.crop, rng) for _ in range(args.batch)])
