@@ -53,3 +53,25 @@ def test_a_short_run_trains_the_stem_only_and_writes_a_loadable_checkpoint(tmp_p
     assert rows[0] == "step,minutes,lr,stem_error,feature_error" and len(rows) >= 2
     # The optimizer state for --resume sits beside it.
     assert os.path.exists(out + ".state")
+
+
+def test_train_backbone_moves_the_later_stages_but_not_the_heads(tmp_path):
+    cfg = ModelConfig(width_mult=0.125, post_nms_top_n=8, max_steps=4, fc_dim=64, lstm_hidden=32)
+    torch.manual_seed(1)
+    teacher = ATRR(cfg)
+    teacher_path = str(tmp_path / "teacher.pt")
+    torch.save({"model": teacher.state_dict(), "config": cfg.to_dict()}, teacher_path)
+    photos = str(tmp_path / "images")
+    write_photos(photos, ["%d.jpg" % i for i in range(3)], seed=1)
+    out = str(tmp_path / "b.pt")
+    stem_distill.main(["--teacher", teacher_path, "--images", photos, "--minutes", "0.05", "--crop", "64",
+                       "--batch", "2", "--train", "backbone", "--backbone_lr", "1e-2", "--out", out])
+    trained, frozen = load_checkpoint(out).state_dict(), teacher.state_dict()
+    moved = [n for n in trained if n.startswith("backbone.stages.1.") and n.endswith("weight")
+             and not torch.equal(trained[n], frozen[n])]
+    assert moved, "no weight of stage 2 changed"
+    for name in trained:
+        heads = not name.startswith(("backbone.", "skip4."))
+        later_statistics = "running_" in name and not name.startswith("backbone.stages.0.")
+        if heads or later_statistics:  # BatchNorm statistics of stages 2-5 stay frozen
+            assert torch.equal(trained[name], frozen[name]), name
