@@ -23,13 +23,14 @@ from torchvision.ops import box_iou
 
 from training.atrr import ops
 from training.atrr.config import ModelConfig
-from training.atrr.export import export
+from training.atrr.export import export, load_checkpoint
 from training.atrr.export import main as export_main
 from training.atrr.model import ATRR, OUTPUT_NAMES
 
 SEED = 9
 TOLERANCE = 1e-3  # of max(1, max |reference|)
 MARGIN = 1e-5  # smallest allowed distance of a decision from its threshold / neighbour
+STEM_CHECKPOINT = "training/checkpoints/campaign_lines_s29_stem_a.pt"  # session 29's distilled stem (S)
 FIRST_WEIGHT_INPUT = {"SEBlock": 1, "PointPairDecoder": 3}  # inputs from here on are initializers (§3)
 
 
@@ -240,21 +241,11 @@ def test_export_cli_from_checkpoint(tmp_path):
     assert json.loads(graph.doc_string)["config"]["post_nms_top_n"] == 8
 
 
-def test_stride8_with_stage4_skip_parity_on_trained_weights(tmp_path):
-    """Feature stride 8 (dilated stage 5, TextProposal/RoIAlign at stride 8) and the stage-4 skip (Conv + Add)
-    through both implementations. Random weights cannot be conditioned on this 4x denser map (the top RPN
-    scores lie within float error of each other), so the shipped line model's trained weights are converted
-    (the same parameters) with a random skip, on the shipped sample image, where the decisions are clear."""
+def check_trained_model_parity(model, tmp_path, op_type):
+    """The C++ dump of `model`'s export against PyTorch on the shipped sample image (320x224), where trained
+    weights make clear decisions; `op_type` must be in the graph (the feature under test)."""
     tool = dump_tool()
     repo = os.path.join(os.path.dirname(__file__), "..", "..")
-    state = torch.load(os.path.join(repo, "training/checkpoints/campaign_lines_w0125.pt"), map_location="cpu")
-    cfg = ModelConfig.from_dict(dict(state["config"], feature_stride=8, stage4_skip=True))
-    model = ATRR(cfg).eval()
-    model.load_state_dict(state["model"], strict=False)
-    torch.manual_seed(SEED)
-    with torch.no_grad():
-        model.skip4.weight.normal_(0.0, 0.05)
-        model.skip4.bias.normal_(0.0, 0.05)
     image = cv2.resize(cv2.imread(os.path.join(repo, "data/samples/curved_text.jpg")), (320, 224),
                        interpolation=cv2.INTER_AREA)
     blob = torch.from_numpy(image.transpose(2, 0, 1)[None].astype(np.float32))
@@ -262,9 +253,9 @@ def test_stride8_with_stage4_skip_parity_on_trained_weights(tmp_path):
         ref = {n: o.numpy() for n, o in zip(OUTPUT_NAMES, model(blob))}
     decoded = ref["num_pairs"][:, 0]
     assert (decoded >= 2).sum() >= 2 and len(np.unique(decoded[decoded > 0])) >= 2, "too few decoded RoIs to compare"
-    onnx_path = str(tmp_path / "stride8.onnx")
+    onnx_path = str(tmp_path / "model.onnx")
     export(model, onnx_path)
-    assert "Add" in {n.op_type for n in onnx.load(onnx_path).graph.node}
+    assert op_type(onnx.load(onnx_path).graph)
     image_path = str(tmp_path / "image.png")
     cv2.imwrite(image_path, image)
     run = subprocess.run([tool, "--model=" + onnx_path, "--input=" + image_path, "--out=" + str(tmp_path / "cpp")],
@@ -275,3 +266,38 @@ def test_stride8_with_stage4_skip_parity_on_trained_weights(tmp_path):
         scale = max(1.0, float(np.abs(ref[name]).max()))
         err = float(np.abs(got - ref[name]).max())
         assert got.shape == ref[name].shape and err <= TOLERANCE * scale, "%s differs by %g" % (name, err)
+
+
+def test_stride8_with_stage4_skip_parity_on_trained_weights(tmp_path):
+    """Feature stride 8 (dilated stage 5, TextProposal/RoIAlign at stride 8) and the stage-4 skip (Conv + Add)
+    through both implementations. Random weights cannot be conditioned on this 4x denser map (the top RPN
+    scores lie within float error of each other), so the shipped line model's trained weights are converted
+    (the same parameters) with a random skip, on the shipped sample image, where the decisions are clear."""
+    dump_tool()
+    repo = os.path.join(os.path.dirname(__file__), "..", "..")
+    state = torch.load(os.path.join(repo, "training/checkpoints/campaign_lines_w0125.pt"), map_location="cpu")
+    cfg = ModelConfig.from_dict(dict(state["config"], feature_stride=8, stage4_skip=True))
+    model = ATRR(cfg).eval()
+    model.load_state_dict(state["model"], strict=False)
+    torch.manual_seed(SEED)
+    with torch.no_grad():
+        model.skip4.weight.normal_(0.0, 0.05)
+        model.skip4.bias.normal_(0.0, 0.05)
+    check_trained_model_parity(model, tmp_path, lambda g: "Add" in {n.op_type for n in g.node})
+
+
+def test_cheap_stem_parity_on_trained_weights(tmp_path):
+    """ModelConfig.stem (Conv 4x4 stride 2 with padding 1, then Conv 3x3) through both implementations, on the
+    committed distilled stem (doc/training.md, session 29)."""
+    dump_tool()
+    repo = os.path.join(os.path.dirname(__file__), "..", "..")
+    model = load_checkpoint(os.path.join(repo, STEM_CHECKPOINT)).eval()
+    assert model.cfg.stem == "k4s2"
+
+    def has_strided_4x4_conv(graph):
+        for node in graph.node:
+            attrs = {a.name: list(a.ints) for a in node.attribute}
+            if node.op_type == "Conv" and attrs.get("kernel_shape") == [4, 4] and attrs.get("strides") == [2, 2]:
+                return True
+        return False
+    check_trained_model_parity(model, tmp_path, has_strided_4x4_conv)
