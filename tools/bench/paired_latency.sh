@@ -12,6 +12,7 @@
 # Prints each block (ours ms, peer ms, ratio) and the medians. Needs the peer (../shared/peer/setup.sh) and an
 # idle machine; BENCH overrides the benchmark binary (default build-bench/, as tools/bench/run_benchmarks.sh).
 # VERIFIER (a path, or "verifier" for the shipped one): ours with that candidate verifier (setVerifier).
+# MODEL (a path): ours with that line model instead of the shipped default (the detector's defaults still apply).
 set -eu
 cd "$(dirname "$0")/../.."
 IMAGE=$1 PEER_SIZE=$2 BLOCKS=${3:-5} THREADS=${4:-2}
@@ -20,7 +21,8 @@ PEER_BENCH=${PEER_BENCH:-../shared/peer/bench.py}
 export PEER_DIR=${PEER_DIR:-$HOME/.cache/adaptivetext-peer}
 echo "block ours_ms peer_ms ratio  ($(basename "$IMAGE"), peer at $PEER_SIZE, $THREADS threads, $(date -u +%FT%TZ))"
 for b in $(seq "$BLOCKS"); do
-    ours=$("$BENCH" --image="$IMAGE" --sizes=default --threads="$THREADS" --runs=10 --warmup=2 ${VERIFIER:+--verifier="$VERIFIER"} 2>&1 |
+    ours=$("$BENCH" --image="$IMAGE" --sizes=default --threads="$THREADS" --runs=10 --warmup=2 ${VERIFIER:+--verifier="$VERIFIER"} \
+           ${MODEL:+--model="$MODEL"} 2>&1 |
            grep -A1 '^default' | tail -1 | awk '{print $11}')
     peer=$(/usr/bin/python3 "$PEER_BENCH" "$IMAGE" "$PEER_SIZE" --threads "$THREADS" --runs 10 --warmup 2 2>&1 |
            grep 'end-to-end median' | tail -1 | sed 's/.*end-to-end median \([0-9.]*\).*/\1/')
