@@ -5,7 +5,10 @@
 """Curves of cheap-stem runs (training/atrr/stem_distill.py's CSV logs): the stem's and the backbone's error
 against the teacher (each over the teacher's per-channel variance) by training minute.
 
-    /usr/bin/python3 tools/analysis/plot_stem_runs.py --log S=doc/runs/s29_stem_a.csv --out doc/images/s29_stem.png
+    /usr/bin/python3 tools/analysis/plot_stem_runs.py --log S=doc/runs/s29_stem_a.csv \
+        --log S2=doc/runs/s29_stem_b.csv@40 --out doc/images/s29_stem_curves.png
+
+A log given as NAME=CSV@M starts at minute M (a run initialised from another one's end).
 """
 import argparse
 import csv
@@ -25,13 +28,15 @@ def read_log(path):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--log", action="append", required=True, help="NAME=CSV log; repeatable")
+    ap.add_argument("--log", action="append", required=True, help="NAME=CSV log[@start minute]; repeatable")
     ap.add_argument("--out", required=True)
     args = ap.parse_args(argv)
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
     for spec in args.log:
         name, path = spec.split("=", 1)
+        path, _, offset = path.partition("@")
         log = read_log(path)
+        log["minutes"] = [m + float(offset or 0) for m in log["minutes"]]
         axes[0].plot(log["minutes"], log["stem_error"], label=name, linewidth=0.8)
         axes[1].plot(log["minutes"], log["feature_error"], label=name, linewidth=0.8)
     for ax, title in zip(axes, ("stage-1 output (the stem)", "backbone output (what the RPN reads)")):
