@@ -31,14 +31,20 @@ def test_list_images_leaves_out_the_validation_names(tmp_path):
     assert names == ["a.jpg", "c.JPG"]
 
 
-def test_a_short_run_trains_the_stem_only_and_writes_a_loadable_checkpoint(tmp_path):
+def tiny_teacher_and_photos(tmp_path, seed):
+    """A random tiny line model saved as a checkpoint, and a folder of three random photos."""
     cfg = ModelConfig(width_mult=0.125, post_nms_top_n=8, max_steps=4, fc_dim=64, lstm_hidden=32)
-    torch.manual_seed(0)
+    torch.manual_seed(seed)
     teacher = ATRR(cfg)
     teacher_path = str(tmp_path / "teacher.pt")
     torch.save({"model": teacher.state_dict(), "config": cfg.to_dict()}, teacher_path)
     photos = str(tmp_path / "images")
-    write_photos(photos, ["%d.jpg" % i for i in range(3)])
+    write_photos(photos, ["%d.jpg" % i for i in range(3)], seed=seed)
+    return teacher, teacher_path, photos
+
+
+def test_a_short_run_trains_the_stem_only_and_writes_a_loadable_checkpoint(tmp_path):
+    teacher, teacher_path, photos = tiny_teacher_and_photos(tmp_path, 0)
     out = str(tmp_path / "stem.pt")
     stem_distill.main(["--teacher", teacher_path, "--images", photos, "--minutes", "0.05", "--crop", "64",
                        "--batch", "2", "--stem_channels", "12", "--log_every", "1", "--out", out])
@@ -56,13 +62,7 @@ def test_a_short_run_trains_the_stem_only_and_writes_a_loadable_checkpoint(tmp_p
 
 
 def test_train_backbone_moves_the_later_stages_but_not_the_heads(tmp_path):
-    cfg = ModelConfig(width_mult=0.125, post_nms_top_n=8, max_steps=4, fc_dim=64, lstm_hidden=32)
-    torch.manual_seed(1)
-    teacher = ATRR(cfg)
-    teacher_path = str(tmp_path / "teacher.pt")
-    torch.save({"model": teacher.state_dict(), "config": cfg.to_dict()}, teacher_path)
-    photos = str(tmp_path / "images")
-    write_photos(photos, ["%d.jpg" % i for i in range(3)], seed=1)
+    teacher, teacher_path, photos = tiny_teacher_and_photos(tmp_path, 1)
     out = str(tmp_path / "b.pt")
     stem_distill.main(["--teacher", teacher_path, "--images", photos, "--minutes", "0.05", "--crop", "64",
                        "--batch", "2", "--train", "backbone", "--backbone_lr", "1e-2", "--out", out])
