@@ -132,6 +132,88 @@ def holdout_error(student, teacher, paths, variance, sides=(512, 672)):
     return tuple(float(np.mean([e[i] for e in errors])) for i in (0, 1))
 
 
+def make_optimizer(student, stem_lr, backbone_lr):
+    """Adam over what learns: the stem at stem_lr, anything else trainable (--train backbone) at backbone_lr."""
+    stem = [p for n, p in student.named_parameters() if n.startswith("backbone.stages.0.")]
+    rest = [p for n, p in student.named_parameters() if p.requires_grad and not n.startswith("backbone.stages.0.")]
+    groups = [{"params": stem, "base_lr": stem_lr}]
+    if rest:
+        groups.append({"params": rest, "base_lr": backbone_lr})
+    return torch.optim.Adam(groups, lr=stem_lr)
+
+
+class Run:
+    """The student, its optimizer, where it stands (step, seconds trained), the teacher's per-channel
+    variances (fixed at the start, so that a resumed run's loss means the same), and its resume file."""
+
+    def __init__(self, student, optimizer, state_path):
+        self.student, self.optimizer, self.state_path = student, optimizer, state_path
+        self.step, self.elapsed, self.variance = 0, 0.0, None
+
+    def save(self):
+        save_atomic({"model": self.student.state_dict(), "optimizer": self.optimizer.state_dict(),
+                     "step": self.step, "elapsed": self.elapsed, "variance": list(self.variance)}, self.state_path)
+
+    def resume(self, path):
+        state = torch.load(path, map_location="cpu")
+        self.student.load_state_dict(state["model"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.step, self.elapsed, self.variance = state["step"], state["elapsed"], tuple(state["variance"])
+
+
+def distill(run, teacher, paths, rng, args):
+    """Steps until args.minutes of training (the resumed ones included), with a cosine from args.lr to a
+    hundredth of it over that time (steps per minute vary with the machine's load); a CSV line and a progress
+    line every args.log_every steps, the resume file every args.save_minutes and at the end."""
+    log_path = args.out + ".csv"
+    new_log = not (args.resume and os.path.exists(log_path))
+    with open(log_path, "w" if new_log else "a", newline="") as log:
+        writer = csv.writer(log)
+        if new_log:
+            writer.writerow(["step", "minutes", "lr", "stem_error", "feature_error"])
+        budget = args.minutes * 60
+        start, last_save = time.time() - run.elapsed, time.time()
+        running = []
+        while time.time() - start < budget:
+            progress = min(1.0, (time.time() - start) / budget)
+            decay = 0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * progress))
+            for group in run.optimizer.param_groups:
+                group["lr"] = group["base_lr"] * decay
+            running.append(distill_step(run, teacher, [random_crop(rng.choice(paths), args.crop, rng)
+                                                        for _ in range(args.batch)], args.feature_weight))
+            run.step += 1
+            run.elapsed = time.time() - start
+            if run.step % args.log_every == 0:
+                m = np.mean(running, axis=0)
+                running = []
+                writer.writerow([run.step, "%.2f" % (run.elapsed / 60), "%.2e" % (args.lr * decay),
+                                 "%.5f" % m[0], "%.5f" % m[1]])
+                log.flush()
+                print("[%-30s] step %d  %.1f/%.0f min  lr %.1e  stem %.4f  features %.4f"
+                      % ("#" * int(30 * progress), run.step, run.elapsed / 60, args.minutes, args.lr * decay,
+                         m[0], m[1]), flush=True)
+            if time.time() - last_save > args.save_minutes * 60:
+                run.save()
+                last_save = time.time()
+    run.save()
+
+
+def distill_step(run, teacher, crops, feature_weight):
+    """One optimizer step on a batch of crops → (stem error, backbone-output error)."""
+    run.student.eval()
+    run.student.backbone.stages[0].train()  # only the stem's BatchNorm learns statistics
+    x = to_batch(crops)
+    with torch.no_grad():
+        t_stem, t_feat = stem_and_features(teacher, x)
+    s_stem, s_feat = stem_and_features(run.student, x)
+    e_stem = normalized_error(s_stem, t_stem, run.variance[0])
+    e_feat = normalized_error(s_feat, t_feat, run.variance[1])
+    run.optimizer.zero_grad()
+    (e_stem + feature_weight * e_feat).backward()
+    run.optimizer.step()
+    return e_stem.item(), e_feat.item()
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--teacher", required=True, help="a line-model checkpoint (weights + config)")
@@ -172,78 +254,24 @@ def main(argv=None):
     paths = list_images(args.images, args.exclude)
     if not paths:
         sys.exit("no training photos in %s" % args.images)
-    variance = channel_variance(teacher, paths, args.crop, rng)
-    stem_params = [p for n, p in student.named_parameters() if n.startswith("backbone.stages.0.")]
-    rest = [p for n, p in student.named_parameters() if p.requires_grad and not n.startswith("backbone.stages.0.")]
-    groups = [{"params": stem_params, "base_lr": args.lr}]
-    if rest:
-        groups.append({"params": rest, "base_lr": args.backbone_lr})
-    optimizer = torch.optim.Adam(groups, lr=args.lr)
-    step, elapsed = 0, 0.0
-    state_path = args.out + ".state"
+    run = Run(student, make_optimizer(student, args.lr, args.backbone_lr), args.out + ".state")
     if args.resume:
-        state = torch.load(args.resume, map_location="cpu")
-        student.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        step, elapsed, variance = state["step"], state["elapsed"], tuple(state["variance"])
+        run.resume(args.resume)
+    else:
+        run.variance = channel_variance(teacher, paths, args.crop, rng)
     print("stem %s/%d, training the %s: %d photos, crop %d, batch %d, %.0f min (from step %d, %.1f min done)"
-          % (args.stem, args.stem_channels, args.train, len(paths), args.crop, args.batch, args.minutes, step, elapsed / 60),
-          flush=True)
-    log_path = args.out + ".csv"
-    new_log = not (args.resume and os.path.exists(log_path))
-    log = open(log_path, "w" if new_log else "a", newline="")
-    writer = csv.writer(log)
-    if new_log:
-        writer.writerow(["step", "minutes", "lr", "stem_error", "feature_error"])
-    budget = args.minutes * 60
-    start, last_save = time.time() - elapsed, time.time()
-    running = []
-    while time.time() - start < budget:
-        # Cosine from lr to lr/100 over the time budget (steps per minute vary with the machine's load).
-        progress = min(1.0, (time.time() - start) / budget)
-        decay = 0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * progress))
-        lr = args.lr * decay
-        for group in optimizer.param_groups:
-            group["lr"] = group["base_lr"] * decay
-        student.eval()
-        student.backbone.stages[0].train()  # only the stem's BatchNorm learns statistics
-        x = to_batch([random_crop(rng.choice(paths), args.crop, rng) for _ in range(args.batch)])
-        with torch.no_grad():
-            t_stem, t_feat = stem_and_features(teacher, x)
-        s_stem, s_feat = stem_and_features(student, x)
-        e_stem = normalized_error(s_stem, t_stem, variance[0])
-        e_feat = normalized_error(s_feat, t_feat, variance[1])
-        loss = e_stem + args.feature_weight * e_feat
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        step += 1
-        running.append((e_stem.item(), e_feat.item()))
-        if step % args.log_every == 0:
-            m = np.mean(running, axis=0)
-            running = []
-            minutes = (time.time() - start) / 60
-            writer.writerow([step, "%.2f" % minutes, "%.2e" % lr, "%.5f" % m[0], "%.5f" % m[1]])
-            log.flush()
-            bar = "#" * int(30 * progress)
-            print("[%-30s] step %d  %.1f/%.0f min  lr %.1e  stem %.4f  features %.4f"
-                  % (bar, step, minutes, args.minutes, lr, m[0], m[1]), flush=True)
-        if time.time() - last_save > args.save_minutes * 60:
-            save_atomic({"model": student.state_dict(), "optimizer": optimizer.state_dict(), "step": step,
-                         "elapsed": time.time() - start, "variance": [v for v in variance]}, state_path)
-            last_save = time.time()
-    log.close()
-    save_atomic({"model": student.state_dict(), "optimizer": optimizer.state_dict(), "step": step,
-                 "elapsed": time.time() - start, "variance": [v for v in variance]}, state_path)
+          % (args.stem, args.stem_channels, args.train, len(paths), args.crop, args.batch, args.minutes,
+             run.step, run.elapsed / 60), flush=True)
+    distill(run, teacher, paths, rng, args)
     student.eval()
     save_atomic({"model": student.state_dict(), "config": student.cfg.to_dict()}, args.out)
-    print("wrote %s after %d steps, %.1f min" % (args.out, step, (time.time() - start) / 60), flush=True)
+    print("wrote %s after %d steps, %.1f min" % (args.out, run.step, run.elapsed / 60), flush=True)
     if args.holdout:
         held = list_images([args.holdout])
         if args.holdout_gt:
             keep = {os.path.splitext(n)[0] for n in os.listdir(args.holdout_gt)}
             held = [p for p in held if os.path.splitext(os.path.basename(p))[0] in keep]
-        e = holdout_error(student, teacher, held, variance)
+        e = holdout_error(student, teacher, held, run.variance)
         print("held-out (%d photos at long sides 512 and 672): stem error %.4f, feature error %.4f"
               % (len(held), e[0], e[1]), flush=True)
 

@@ -75,3 +75,19 @@ def test_train_backbone_moves_the_later_stages_but_not_the_heads(tmp_path):
         later_statistics = "running_" in name and not name.startswith("backbone.stages.0.")
         if heads or later_statistics:  # BatchNorm statistics of stages 2-5 stay frozen
             assert torch.equal(trained[name], frozen[name]), name
+
+
+def test_resume_continues_the_step_count_and_the_log(tmp_path):
+    _, teacher_path, photos = tiny_teacher_and_photos(tmp_path, 2)
+    out = str(tmp_path / "r.pt")
+    common = ["--teacher", teacher_path, "--images", photos, "--crop", "64", "--batch", "2", "--log_every", "1",
+              "--out", out]
+    stem_distill.main(common + ["--minutes", "0.03"])
+    first = torch.load(out + ".state", map_location="cpu")
+    stem_distill.main(common + ["--minutes", "0.06", "--resume", out + ".state"])
+    second = torch.load(out + ".state", map_location="cpu")
+    assert second["step"] > first["step"] and second["elapsed"] > first["elapsed"]
+    assert [torch.equal(a, b) for a, b in zip(first["variance"], second["variance"])] == [True, True]
+    with open(out + ".csv") as log:
+        steps = [int(line.split(",")[0]) for line in log.read().splitlines()[1:]]
+    assert steps == list(range(1, second["step"] + 1))  # one header, then every step once, across both runs
