@@ -54,7 +54,7 @@ STEMS = ("k4s2",)
 
 
 def cheap_stem(cfg: ModelConfig, in_ch, out_ch):
-    """Stage 1's replacement (`ModelConfig.stem`): the same output shape at a third of its cost in cv::dnn."""
+    """Stage 1's replacement (`ModelConfig.stem`): the same output shape at under half its cost in cv::dnn."""
     if cfg.stem not in STEMS:
         raise ValueError("stem must be null or one of %s, got %r" % (STEMS, cfg.stem))
     if not cfg.batch_norm:
