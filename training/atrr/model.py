@@ -330,5 +330,22 @@ def freeze_batch_norm_stats(model):
             m.eval()
 
 
+def limit_trainable(model, prefixes):
+    """Only parameters whose names start with one of `prefixes` keep requires_grad; returns how many values train.
+
+    For training one part against a fixed rest (a new stem under a trained backbone and heads). A prefix that
+    names no parameter is an error, so a typo cannot silently freeze everything."""
+    prefixes = [prefixes] if isinstance(prefixes, str) else list(prefixes)
+    names = [n for n, _ in model.named_parameters()]
+    for prefix in prefixes:
+        if not any(n.startswith(prefix) for n in names):
+            raise ValueError("train.trainable: no parameter name starts with %r (e.g. %s)" % (prefix, names[:3]))
+    count = 0
+    for name, p in model.named_parameters():
+        p.requires_grad_(any(name.startswith(prefix) for prefix in prefixes))
+        count += p.numel() if p.requires_grad else 0
+    return count
+
+
 def count_parameters(model):
     return sum(p.numel() for p in model.parameters())

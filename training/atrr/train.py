@@ -68,6 +68,7 @@ DEFAULTS = {
         "bf16_backbone": False,  # backbone under bfloat16 autocast while training (cpu_speed.py)
         "channels_last": False,  # channels-last weights and activations (cpu_speed.py)
         "freeze_bn_stats": False,  # BatchNorm uses and keeps its running statistics (small-batch fine-tunes)
+        "trainable": None,  # parameter-name prefixes that train (e.g. ["backbone.stages.0."]); None: all
     },
     "optim": {"name": "sgd", "lr": 0.01, "momentum": 0.9, "nesterov": False, "weight_decay": 1e-4,
               "betas": [0.9, 0.999]},
@@ -515,6 +516,10 @@ class Trainer:
 
         from .cpu_speed import apply as apply_speed_options
         apply_speed_options(self.model, tcfg, ctx.device.type)
+        if tcfg["trainable"] is not None:
+            from .model import limit_trainable
+            log.info("trainable: %d parameters under %s", limit_trainable(self.model, tcfg["trainable"]),
+                     tcfg["trainable"])
         module = TrainStep(self.model)
         if ctx.world > 1:
             module = torch.nn.parallel.DistributedDataParallel(

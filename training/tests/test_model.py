@@ -13,7 +13,7 @@ from torchvision.ops import roi_align
 from training.atrr import ops, targets
 from training.atrr.anchors import anchor_shapes, grid_anchors
 from training.atrr.config import ModelConfig
-from training.atrr.model import (ATRR, SEBlock, collate_images, freeze_batch_norm_stats, pairs_to_polygon,
+from training.atrr.model import (ATRR, SEBlock, collate_images, freeze_batch_norm_stats, limit_trainable, pairs_to_polygon,
                                  polygon_nms)
 from conftest import rectangle_sample
 
@@ -259,6 +259,28 @@ def test_frozen_batch_norm_stats_stay_while_its_weights_train(one_thread):
     assert bn.weight.grad is not None and float(bn.weight.grad.abs().sum()) > 0, "the affine weights must train"
     bn, (mean, var) = one_step(freeze=False)
     assert not torch.equal(bn.running_mean, mean), "without freezing, a step updates the statistics"
+
+
+def test_limit_trainable_moves_only_the_named_part(one_thread):
+    """train.trainable: a step of the detection loss changes the stem and nothing else, BatchNorm statistics
+    included (frozen as in the fine-tunes), so the rest stays the trained model it was."""
+    rng = np.random.default_rng(2)
+    batch = [rectangle_sample(rng, 96, 128) for _ in range(2)]
+    torch.manual_seed(0)
+    model = ATRR(tiny_config(stem="k4s2", stem_channels=12))
+    stem_values = sum(p.numel() for n, p in model.named_parameters() if n.startswith("backbone.stages.0."))
+    assert limit_trainable(model, ["backbone.stages.0."]) == stem_values == 3 * 12 * 16 + 12 * 2 + 12 * 8 * 9 + 8 * 2
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    model.train()
+    freeze_batch_norm_stats(model)
+    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-2)
+    model.forward_train(collate_images(batch), batch)["total"].backward()
+    opt.step()
+    changed = sorted(k for k, v in model.state_dict().items() if not torch.equal(v, before[k]))
+    assert changed and all(k.startswith("backbone.stages.0.") for k in changed), changed
+    assert "backbone.stages.0.0.weight" in changed
+    with pytest.raises(ValueError, match="no parameter name starts with 'backbone.stem.'"):
+        limit_trainable(model, ["backbone.stem."])
 
 
 def test_polygon_iou_score_target_follows_the_decoded_polygon():
