@@ -22,11 +22,12 @@ BENCH=${BENCH:-build-bench/apps/adaptive_text_benchmark/adaptive_text_benchmark}
 PEER_BENCH=${PEER_BENCH:-../shared/peer/bench.py}
 export PEER_DIR=${PEER_DIR:-$HOME/.cache/adaptivetext-peer}
 ours() {  # [MODEL] -> end-to-end median ms of 10 runs
-    "$BENCH" --image="$IMAGE" --sizes=default --threads="$THREADS" --runs=10 --warmup=2 ${VERIFIER:+--verifier="$VERIFIER"} \
-        ${1:+--model="$1"} 2>&1 | grep -A1 '^default' | tail -1 | awk '{print $11}'
+    "$BENCH" --image="$IMAGE" --sizes=default --threads="$THREADS" --runs=10 --warmup=2 \
+        ${VERIFIER:+--verifier="$VERIFIER"} ${1:+--model="$1"} 2>&1 | grep -A1 '^default' | tail -1 | awk '{print $11}'
 }
 SHIPPED=${SHIPPED_TOO:+${MODEL:+1}}
-echo "block ours_ms peer_ms ratio${SHIPPED:+ shipped_ms ours/shipped}  ($(basename "$IMAGE"), peer at $PEER_SIZE, $THREADS threads, $(date -u +%FT%TZ), load $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "block ours_ms peer_ms ratio${SHIPPED:+ shipped_ms ours/shipped}  ($(basename "$IMAGE"), peer at $PEER_SIZE," \
+     "$THREADS threads, $(date -u +%FT%TZ), load $(cut -d' ' -f1-3 /proc/loadavg))"
 for b in $(seq "$BLOCKS"); do
     shipped=${SHIPPED:+$(ours "")}
     mine=$(ours "${MODEL:-}")

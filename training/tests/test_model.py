@@ -13,8 +13,8 @@ from torchvision.ops import roi_align
 from training.atrr import ops, targets
 from training.atrr.anchors import anchor_shapes, grid_anchors
 from training.atrr.config import ModelConfig
-from training.atrr.model import (ATRR, SEBlock, collate_images, freeze_batch_norm_stats, limit_trainable, pairs_to_polygon,
-                                 polygon_nms)
+from training.atrr.model import (ATRR, SEBlock, collate_images, freeze_batch_norm_stats, limit_trainable,
+                                 pairs_to_polygon, polygon_nms)
 from conftest import rectangle_sample
 
 
