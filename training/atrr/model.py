@@ -51,6 +51,7 @@ class SEBlock(nn.Module):
 
 
 STEMS = ("k4s2",)
+STEM_PREFIX = "backbone.stages.0."  # parameter names of stage 1, or of the stem that replaces it
 
 
 def cheap_stem(cfg: ModelConfig, in_ch, out_ch):

@@ -31,7 +31,7 @@ import torch
 
 from .config import ModelConfig
 from .export import load_checkpoint
-from .model import ATRR
+from .model import ATRR, STEM_PREFIX, limit_trainable
 from .train import save_atomic, seed_everything
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp")
@@ -50,18 +50,17 @@ def list_images(folders, exclude_folders=()):
     return paths
 
 
-TRAINED = {"stem": ("backbone.stages.0.",), "backbone": ("backbone.", "skip4.")}
+TRAINED = {"stem": (STEM_PREFIX,), "backbone": ("backbone.", "skip4.")}  # skip4: where the model has it
 
 
 def student_of(teacher: ATRR, stem: str, stem_channels: int, trained="stem") -> ATRR:
     """The teacher with stage 1 swapped for the stem; only the parameters of `trained` (TRAINED) learn."""
     cfg = ModelConfig.from_dict(dict(teacher.cfg.to_dict(), stem=stem, stem_channels=stem_channels))
     student = ATRR(cfg)
-    weights = {k: v for k, v in teacher.state_dict().items() if not k.startswith("backbone.stages.0.")}
+    weights = {k: v for k, v in teacher.state_dict().items() if not k.startswith(STEM_PREFIX)}
     missing, unexpected = student.load_state_dict(weights, strict=False)
-    assert not unexpected and all(k.startswith("backbone.stages.0.") for k in missing), (missing, unexpected)
-    for name, p in student.named_parameters():
-        p.requires_grad_(name.startswith(TRAINED[trained]))
+    assert not unexpected and all(k.startswith(STEM_PREFIX) for k in missing), (missing, unexpected)
+    limit_trainable(student, [p for p in TRAINED[trained] if p != "skip4." or student.skip4 is not None])
     return student
 
 
@@ -134,8 +133,8 @@ def holdout_error(student, teacher, paths, variance, sides=(512, 672)):
 
 def make_optimizer(student, stem_lr, backbone_lr):
     """Adam over what learns: the stem at stem_lr, anything else trainable (--train backbone) at backbone_lr."""
-    stem = [p for n, p in student.named_parameters() if n.startswith("backbone.stages.0.")]
-    rest = [p for n, p in student.named_parameters() if p.requires_grad and not n.startswith("backbone.stages.0.")]
+    stem = [p for n, p in student.named_parameters() if n.startswith(STEM_PREFIX)]
+    rest = [p for n, p in student.named_parameters() if p.requires_grad and not n.startswith(STEM_PREFIX)]
     groups = [{"params": stem, "base_lr": stem_lr}]
     if rest:
         groups.append({"params": rest, "base_lr": backbone_lr})
