@@ -4,7 +4,8 @@
 # of this distribution and at http://opencv.org/license.html.
 #
 # Builds and runs tools/bench/fast_conv_e2e_probe.cpp: the shipped line model's detect() with a direct AVX-512
-# 3x3 convolution in place of cv::dnn 4.6's, against the detector as shipped (a benchmark; asserts nothing).
+# 3x3 convolution (tools/bench/fast_conv_probe_layer.hpp) in place of cv::dnn 4.6's, against the detector as
+# shipped (a benchmark; asserts nothing).
 #   tools/bench/fast_conv_e2e_probe.sh [IMAGE=data/samples/curved_text.jpg]     BUILD (default build) holds the module
 set -eu
 cd "$(dirname "$0")/../.."
