@@ -42,6 +42,14 @@ namespace {
 
 const int kNetworkStride = 16;  // doc/model_format.md §1
 
+// Whether the detector imports its Nets with the module's 3x3 convolutions (on the CPU, as here): where the CPU
+// has the kernel, unless ADAPTIVETEXT_FAST_CONV=0 (adaptive_text_detector.cpp). The staged Nets follow it.
+bool fastConvolutions()
+{
+    const char* env = std::getenv("ADAPTIVETEXT_FAST_CONV");
+    return cv::adaptivetext::FastConv3x3Layer::isAvailable() && !(env && std::string(env) == "0");
+}
+
 // The stages of the table, in pipeline order. "forward_other" is the forward time no layer accounts for
 // (cv::dnn's own bookkeeping between layers), so that the stages add up to the end-to-end time.
 const char* const kStages[] = { "preprocess", "backbone", "proposals", "roi_features", "refine_decoder",
@@ -287,7 +295,7 @@ Result measure(const std::string& model, const std::string& verifier, const cv::
                                                       : std::vector<cv::Size>{ r.netSize };
     std::vector<cv::dnn::Net> nets;
     for (size_t p = 0; p < passSizes.size(); ++p)
-        nets.push_back(cv::adaptivetext::readModel(modelPath));
+        nets.push_back(cv::adaptivetext::readModel(modelPath, fastConvolutions()));
     cv::dnn::Net& net = nets[0];
     const std::vector<int> layerStage = stageOfLayers(net);
     std::vector<std::vector<double> > layerMs(layerStage.size());
@@ -413,12 +421,15 @@ void printTable(const std::vector<Result>& results)
     }
     std::printf("(milliseconds, medians; end_to_end also [p90]; peak = VmHWM of the detector after warm-up;\n"
                 " two passes: the second pass's input under the first, each stage summed over both)\n");
+    std::printf("3x3 convolutions: %s\n", fastConvolutions() ? "the module's AVX-512 kernel (FastConv3x3Layer)"
+                                                              : "OpenCV's (ADAPTIVETEXT_FAST_CONV=0 or no AVX-512F)");
 }
 
 std::string toJson(const std::vector<Result>& results, const std::string& model, const std::string& imagePath,
                    const cv::Mat& image, int runs, int warmup)
 {
     std::string j = "{\"tool\": \"adaptive_text_benchmark\", \"opencv\": " + jsonString(CV_VERSION) +
+                    ", \"fast_conv3x3\": " + (fastConvolutions() ? "true" : "false") +
                     ", \"model\": " + jsonString(model) + ", \"image\": " + jsonString(imagePath) +
                     cv::format(", \"image_size\": [%d, %d], \"runs\": %d, \"warmup\": %d, \"unit\": \"ms\", \"results\": [",
                                image.cols, image.rows, runs, warmup);

@@ -57,6 +57,13 @@ static_assert((int)AdaptiveTextDetector::MAX_INPUT_SIDE == (int)adaptivetext::de
 static_assert((int)AdaptiveTextDetector::MIN_SIDE_LENGTH == (int)adaptivetext::detail::NETWORK_STRIDE,
               "the shortest side length is the network stride");
 
+// ADAPTIVETEXT_FAST_CONV=0 keeps OpenCV's own convolutions on the CPU (for comparisons; doc/detector.md).
+bool fastConvolutionsAllowed()
+{
+    const char* env = std::getenv("ADAPTIVETEXT_FAST_CONV");
+    return !(env && std::string(env) == "0");
+}
+
 // The folders searched, in order, for the default model (doc/detector.md, "Default model").
 std::vector<String> defaultModelDirs()
 {
@@ -187,7 +194,8 @@ public:
         : policy_(INPUT_SIZE_LONG_SIDE), defaultSide_(defaultSideLength(model)), sideLength_(defaultSide_),
           smallTextSide_(defaultSmallTextSide(model)), smallTextSplit_(kDefaultSmallTextSplit),
           scoreThreshold_(scoreThreshold),
-          nmsThreshold_(nmsThreshold), backendId_(backendId), targetId_(targetId)
+          nmsThreshold_(nmsThreshold), backendId_(backendId), targetId_(targetId),
+          fastConvolutionsAllowed_(fastConvolutionsAllowed())
     {
         // The settings are checked before the model is loaded, so that a bad one fails fast, by its name.
         setInputSize(inputSize);
@@ -197,14 +205,14 @@ public:
         setPreferableTarget(targetId);
         const String path = resolveModel(model);
         // readModel registers the layers and turns loading failures into messages that say what is wrong.
-        dnn::Net net = adaptivetext::readModel(path);
+        dnn::Net net = adaptivetext::readModel(path, fastConvolutions());
         CV_Assert(!net.empty());
         CV_CheckGT(decoderLayers(net).size(), (size_t)0,
                    "AdaptiveTextDetector: the model has no adaptivetext.PointPairDecoder node; it is not an "
                    "adaptivetext detector model (doc/model_format.md)");
         modelBytes_ = readFileBytes(path);
         applyBackendAndTarget(net);
-        nets_.push_back(Entry{ Size(), net });  // Size() = not yet run: it takes the first input size
+        nets_.push_back(Entry{ Size(), net, fastConvolutions() });  // Size(): not yet run, takes the first size
         if (isShippedLineModel(model))
         {
             const String verifier = shippedVerifierFor(path);
@@ -354,8 +362,7 @@ public:
                                         "a cv::dnn::Backend, DNN_BACKEND_DEFAULT..DNN_BACKEND_TIMVX");
         std::lock_guard<std::mutex> lock(mutex_);
         backendId_ = backendId;
-        for (Entry& e : nets_)
-            applyBackendAndTarget(e.net);
+        applyBackendAndTargetToNets();
         if (verifier_)
             verifier_->setPreferableBackend(backendId);
     }
@@ -367,8 +374,7 @@ public:
                                         "a cv::dnn::Target, DNN_TARGET_CPU..DNN_TARGET_NPU");
         std::lock_guard<std::mutex> lock(mutex_);
         targetId_ = targetId;
-        for (Entry& e : nets_)
-            applyBackendAndTarget(e.net);
+        applyBackendAndTargetToNets();
         if (verifier_)
             verifier_->setPreferableTarget(targetId);
     }
@@ -378,6 +384,7 @@ private:
     {
         Size inputSize;
         dnn::Net net;
+        bool fastConvolutions;  // imported with FastConv3x3Layer standing in for OpenCV's 3x3 convolutions
     };
 
     // Every setting is read and written under mutex_, since detect() may run on other threads.
@@ -400,6 +407,25 @@ private:
     {
         net.setPreferableBackend(backendId_);
         net.setPreferableTarget(targetId_);
+    }
+
+    // Whether new Nets get the module's 3x3 convolutions: only where OpenCV's CPU code would run them (on CUDA
+    // they would fall back to the CPU; cuDNN is faster). Called with mutex_ held (or from the constructor).
+    bool fastConvolutions() const
+    {
+        return fastConvolutionsAllowed_ &&
+               (backendId_ == dnn::DNN_BACKEND_DEFAULT || backendId_ == dnn::DNN_BACKEND_OPENCV) &&
+               targetId_ == dnn::DNN_TARGET_CPU;
+    }
+
+    // After a backend or target change (mutex_ held): Nets imported for the other case are dropped, and
+    // netFor() re-imports them from modelBytes_ when their input size comes again.
+    void applyBackendAndTargetToNets()
+    {
+        const bool fast = fastConvolutions();
+        nets_.remove_if([fast](const Entry& e) { return e.fastConvolutions != fast; });
+        for (Entry& e : nets_)
+            applyBackendAndTarget(e.net);
     }
 
     // Preprocess and postprocess run outside the lock; only the parameters snapshot and the forward pass
@@ -504,9 +530,10 @@ private:
                 return nets_.front().net;
             }
         }
-        dnn::Net net = adaptivetext::readModelFromBuffer(modelBytes_);
+        const bool fast = fastConvolutions();
+        dnn::Net net = adaptivetext::readModelFromBuffer(modelBytes_, fast);
         applyBackendAndTarget(net);
-        nets_.push_front(Entry{ netSize, net });
+        nets_.push_front(Entry{ netSize, net, fast });
         if (nets_.size() > kMaxCachedNets)
             nets_.pop_back();
         return nets_.front().net;
@@ -523,6 +550,7 @@ private:
     float nmsThreshold_;
     int backendId_;
     int targetId_;
+    const bool fastConvolutionsAllowed_;  // ADAPTIVETEXT_FAST_CONV, read once at creation
     // The shipped line model starts with the shipped verifier (doc/runs/s27_rule.md); any other model with none.
     Ptr<adaptivetext::detail::CandidateVerifier> verifier_;
     float verifierCandidateScore_ = kDefaultVerifierCandidateScore;

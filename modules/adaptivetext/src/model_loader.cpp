@@ -15,6 +15,7 @@
 #include <fstream>
 #include <functional>
 #include <iterator>
+#include <mutex>
 
 namespace cv {
 namespace adaptivetext {
@@ -129,13 +130,52 @@ private:
     utils::logging::LogLevel saved_;
 };
 
-dnn::Net importChecked(const std::function<dnn::Net()>& import, const std::string& source)
+/** While it lives, FastConv3x3Layer::create stands in for "Convolution" in cv::dnn's LayerFactory, which the
+ *  ONNX importer calls for every Conv node (it instantiates layers while importing). The factory keeps a stack
+ *  per type, so unregistering restores whatever was there before. One override at a time (the mutex): the
+ *  factory refuses the same constructor twice in a row. */
+class FastConvolutionOverride
+{
+public:
+    explicit FastConvolutionOverride(bool wanted)
+    {
+        if (!wanted || !FastConv3x3Layer::isAvailable())
+            return;
+        lock_ = std::unique_lock<std::mutex>(mutex());
+        try
+        {
+            dnn::LayerFactory::registerLayer("Convolution", &FastConv3x3Layer::create);
+            active_ = true;
+        }
+        catch (const cv::Exception&)
+        {
+            // Someone registered it already (outside this class): it is in place, and theirs to remove.
+        }
+    }
+    ~FastConvolutionOverride()
+    {
+        if (active_)
+            dnn::LayerFactory::unregisterLayer("Convolution");
+    }
+
+private:
+    static std::mutex& mutex()
+    {
+        static std::mutex m;
+        return m;
+    }
+    std::unique_lock<std::mutex> lock_;
+    bool active_ = false;
+};
+
+dnn::Net importChecked(const std::function<dnn::Net()>& import, const std::string& source, bool fastConvolutions)
 {
     registerLayers();  // readNetFromONNX instantiates the layers while importing
     dnn::Net net;
     try
     {
         QuietImporterWarnings quiet;
+        FastConvolutionOverride fast(fastConvolutions);
         net = import();
     }
     catch (const cv::Exception& e)
@@ -151,7 +191,7 @@ dnn::Net importChecked(const std::function<dnn::Net()>& import, const std::strin
 
 }  // namespace
 
-dnn::Net readModel(const String& model)
+dnn::Net readModel(const String& model, bool fastCpuConvolutions)
 {
     CV_TRACE_FUNCTION();
     if (model.empty())
@@ -164,10 +204,10 @@ dnn::Net readModel(const String& model)
     const std::vector<uchar> bytes = readModelFile(model);
     const std::string source = "model file '" + model + "'";
     detail::checkBeforeImport(bytes, source);  // bytes that OpenCV 4.6's importer mishandles (doc/fuzzing.md)
-    return importChecked([&bytes]() { return dnn::readNetFromONNX(bytes); }, source);
+    return importChecked([&bytes]() { return dnn::readNetFromONNX(bytes); }, source, fastCpuConvolutions);
 }
 
-dnn::Net readModelFromBuffer(const std::vector<uchar>& buffer)
+dnn::Net readModelFromBuffer(const std::vector<uchar>& buffer, bool fastCpuConvolutions)
 {
     CV_TRACE_FUNCTION();
     if (buffer.empty())
@@ -175,7 +215,7 @@ dnn::Net readModelFromBuffer(const std::vector<uchar>& buffer)
                                    "adaptivetext .onnx file");
     const std::string source = format("model buffer of %zu bytes", buffer.size());
     detail::checkBeforeImport(buffer, source);
-    return importChecked([&buffer]() { return dnn::readNetFromONNX(buffer); }, source);
+    return importChecked([&buffer]() { return dnn::readNetFromONNX(buffer); }, source, fastCpuConvolutions);
 }
 
 }  // namespace adaptivetext

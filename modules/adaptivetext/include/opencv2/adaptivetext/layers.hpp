@@ -36,11 +36,20 @@ CV_EXPORTS_W bool layersRegistered();
 
 /** @brief Loads an adaptivetext model: registers the layers, reads the ONNX file, and turns the importer's
  *  errors into messages that say what is wrong (missing file, not ONNX, not an adaptivetext model, another
- *  contract version, missing outputs). */
-CV_EXPORTS dnn::Net readModel(const String& model);
+ *  contract version, missing outputs).
+ *
+ *  @param model path of the .onnx file.
+ *  @param fastCpuConvolutions when true, the 3x3 convolutions that FastConv3x3Layer runs get that layer instead
+ *  of OpenCV's (about twice as fast on the CPU, same results to float rounding); the others stay OpenCV's.
+ *  Use it only for a Net that runs on DNN_BACKEND_OPENCV with DNN_TARGET_CPU: on another backend (CUDA) those
+ *  convolutions would fall back to the CPU. AdaptiveTextDetector decides this by itself. While the model is
+ *  imported, this layer stands in for "Convolution" in cv::dnn::LayerFactory (the importer creates layers
+ *  through it), so a Net that another thread imports at the same moment may get it too.
+ */
+CV_EXPORTS dnn::Net readModel(const String& model, bool fastCpuConvolutions = false);
 
 /** @brief Same from a model held in memory. */
-CV_EXPORTS dnn::Net readModelFromBuffer(const std::vector<uchar>& buffer);
+CV_EXPORTS dnn::Net readModelFromBuffer(const std::vector<uchar>& buffer, bool fastCpuConvolutions = false);
 
 /** Fused squeeze-and-excitation (global average pool, FC, ReLU, FC, sigmoid, channel scale). */
 class CV_EXPORTS SEBlockLayer : public dnn::Layer
@@ -71,6 +80,20 @@ public:
         (else cv::Exception, StsOutOfRange). */
     virtual void setScoreThreshold(float threshold) = 0;
     virtual float getScoreThreshold() const = 0;
+    static Ptr<dnn::Layer> create(dnn::LayerParams& params);
+};
+
+/** A direct 3x3 convolution for the CPU (AVX-512F), standing in for OpenCV 4.6's Convolution where it fits:
+ *  3x3 kernel, stride 1, padding = dilation (1 or 2), one group, output channels divisible by 8, float32.
+ *  It fuses a following ReLU. NCHW float32 in and out; DNN_BACKEND_OPENCV only (doc/detector.md). */
+class CV_EXPORTS FastConv3x3Layer : public dnn::Layer
+{
+public:
+    /** True when this build has the kernel and the CPU runs it (AVX-512F). */
+    static bool isAvailable();
+    /** True when `params` (a "Convolution" node as OpenCV's ONNX importer describes it) is one this layer runs. */
+    static bool fits(const dnn::LayerParams& params);
+    /** This layer when isAvailable() and fits(params); otherwise OpenCV's own dnn::ConvolutionLayer::create. */
     static Ptr<dnn::Layer> create(dnn::LayerParams& params);
 };
 
