@@ -226,9 +226,13 @@ std::vector<cv::Mat> forwardLayer(const cv::Ptr<cv::dnn::Layer>& layer, const st
     std::vector<cv::dnn::MatShape> inShapes;
     for (const cv::Mat& m : in)
         inShapes.push_back(cv::dnn::shape(m));
+    std::vector<cv::dnn::MatShape> outShapes, internalShapes;
+    layer->getMemoryShapes(inShapes, 0, outShapes, internalShapes);
     std::vector<cv::Mat> inputs = in, out, internals;
-    for (const cv::dnn::MatShape& s : outputShapes(layer, inShapes))
+    for (const cv::dnn::MatShape& s : outShapes)
         out.push_back(cv::Mat(s, CV_32F, cv::Scalar(123)));
+    for (const cv::dnn::MatShape& s : internalShapes)  // scratch, garbage too
+        internals.push_back(cv::Mat(s, CV_32F, cv::Scalar(-77)));
     layer->forward(inputs, out, internals);
     return out;
 }

@@ -75,8 +75,8 @@ cv::dnn::LayerParams layerParams(const std::string& name, const std::string& op)
 std::vector<cv::dnn::MatShape> outputShapes(const cv::Ptr<cv::dnn::Layer>& layer,
                                             const std::vector<cv::dnn::MatShape>& in);
 
-/** Calls forward on a layer directly, with output blobs sized by getMemoryShapes and filled with 123: garbage
- *  that the layer must overwrite. */
+/** Calls forward on a layer directly, with output blobs sized by getMemoryShapes and filled with 123 (and the
+ *  internal blobs it asks for, filled with -77): garbage that the layer must overwrite. */
 std::vector<cv::Mat> forwardLayer(const cv::Ptr<cv::dnn::Layer>& layer, const std::vector<cv::Mat>& in);
 
 }  // namespace adaptivetext_test

@@ -193,6 +193,8 @@ public:
         if (!detail::fetchFloatMats(*this, inputs_arr, outputs_arr, internals_arr, inputs, outputs))
             return;
         internals_arr.getMatVector(internals);
+        CV_CheckEQ(internals.size(), (size_t)1,
+                   "adaptivetext.FastConv3x3: forward() needs the internal blob that getMemoryShapes asked for");
         detail::checkInputCount(inputs.size(), 1, kOp, "X [N,C,H,W]");
         const Mat& x = inputs[0];
         Mat& y = outputs[0];
