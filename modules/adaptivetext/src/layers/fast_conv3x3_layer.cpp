@@ -59,7 +59,7 @@ __attribute__((target("avx512f"))) void convolveRowsAvx512(const ConvProblem& p,
     const int W = p.width, H = p.height, d = p.dilation;
     const int tail = W % 16;
     const __mmask16 tailMask = tail ? (__mmask16)((1u << tail) - 1) : (__mmask16)0xFFFF;
-    const __m512 floor = p.relu ? _mm512_setzero_ps() : _mm512_set1_ps(-FLT_MAX);
+    const __m512 lowest = p.relu ? _mm512_setzero_ps() : _mm512_set1_ps(-FLT_MAX);
     for (int job = firstJob; job < endJob; ++job)
     {
         const int block = job / H, y = job % H;
@@ -96,8 +96,8 @@ __attribute__((target("avx512f"))) void convolveRowsAvx512(const ConvProblem& p,
             for (int k = 0; k < kChannelBlock; ++k)
             {
                 float* o = p.out + ((size_t)(block * kChannelBlock + k) * H + y) * W + x0;
-                _mm512_mask_storeu_ps(o, m0, _mm512_maskz_max_ps((__mmask16)0xFFFF, acc0[k], floor));
-                _mm512_mask_storeu_ps(o + 16, m1, _mm512_maskz_max_ps((__mmask16)0xFFFF, acc1[k], floor));
+                _mm512_mask_storeu_ps(o, m0, _mm512_maskz_max_ps((__mmask16)0xFFFF, acc0[k], lowest));
+                _mm512_mask_storeu_ps(o + 16, m1, _mm512_maskz_max_ps((__mmask16)0xFFFF, acc1[k], lowest));
             }
         }
     }
