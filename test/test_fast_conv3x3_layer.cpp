@@ -5,7 +5,8 @@
 // FastConv3x3Layer, the module's direct 3x3 convolution: against NumPy references from
 // tools/testdata/gen_fast_conv3x3.py (through OpenCV's ONNX importer and its ReLU fusion, as the detector uses
 // it), the convolutions it must leave to OpenCV, and the shipped model and detector with and without it.
-// The kernel needs AVX-512F: on other CPUs the cases that run it are reported as skipped, with that reason.
+// The kernels need AVX-512F or AVX2 + FMA: on other CPUs the cases that run them are reported as skipped, with
+// that reason. Where the CPU has both, the cases run both (ADAPTIVETEXT_FAST_CONV_ISA=avx2 picks the AVX2 one).
 #include "test_utils.hpp"
 
 #include <opencv2/adaptivetext.hpp>
@@ -27,9 +28,22 @@ const std::string kImage = std::string(ADAPTIVETEXT_SOURCE_DIR) + "/data/samples
 boost::test_tools::assertion_result kernelAvailable(boost::unit_test::test_unit_id)
 {
     boost::test_tools::assertion_result r(cv::adaptivetext::FastConv3x3Layer::isAvailable());
-    r.message() << "this CPU has no AVX-512F (or the module was built for another architecture): "
-                   "FastConv3x3Layer::create hands every convolution to OpenCV";
+    r.message() << "this CPU has neither AVX-512F nor AVX2 + FMA (or the module was built for another "
+                   "architecture): FastConv3x3Layer::create hands every convolution to OpenCV";
     return r;
+}
+
+/** The kernels this CPU runs, as ADAPTIVETEXT_FAST_CONV_ISA values ("" = the default choice, the best). */
+std::vector<std::string> kernelsOfThisCpu()
+{
+    std::vector<std::string> isas;
+#if defined(__x86_64__) || defined(__i386__)
+    if (cv::checkHardwareSupport(CV_CPU_AVX_512F))
+        isas.push_back("avx512");
+    if (cv::checkHardwareSupport(CV_CPU_AVX2) && cv::checkHardwareSupport(CV_CPU_FMA3))
+        isas.push_back("avx2");
+#endif
+    return isas;
 }
 
 /** FastConv3x3Layer::create stands in for "Convolution" while it lives, as in readModel(..., true). */
@@ -93,23 +107,24 @@ cv::Mat sampleBlob()
     return cv::dnn::blobFromImage(img, 1.0 / 255, cv::Size(512, 384), cv::Scalar(), true);
 }
 
-/** Sets or clears ADAPTIVETEXT_FAST_CONV for the scope, restoring what was there. */
-struct FastConvEnv
+/** Sets an environment variable for the scope, restoring what was there. */
+struct ScopedEnv
 {
-    explicit FastConvEnv(const char* value)
+    ScopedEnv(const char* name, const std::string& value) : name_(name)
     {
-        const char* old = std::getenv("ADAPTIVETEXT_FAST_CONV");
+        const char* old = std::getenv(name);
         had_ = old != nullptr;
         saved_ = had_ ? old : "";
-        setenv("ADAPTIVETEXT_FAST_CONV", value, 1);
+        setenv(name, value.c_str(), 1);
     }
-    ~FastConvEnv()
+    ~ScopedEnv()
     {
         if (had_)
-            setenv("ADAPTIVETEXT_FAST_CONV", saved_.c_str(), 1);
+            setenv(name_, saved_.c_str(), 1);
         else
-            unsetenv("ADAPTIVETEXT_FAST_CONV");
+            unsetenv(name_);
     }
+    const char* name_;
     bool had_;
     std::string saved_;
 };
@@ -121,9 +136,16 @@ BOOST_AUTO_TEST_SUITE(fast_conv3x3_layer)
 BOOST_AUTO_TEST_CASE(matches_numpy_over_widths_dilations_batches_and_fused_relu,
                      *boost::unit_test::precondition(kernelAvailable))
 {
-    for (const char* name : { "d1_w37_relu", "d2_w20_batch2", "d1_w16_nobias_relu", "d1_w64_c24", "d1_w33_c64_relu",
-                              "d2_w3_tiny", "d1_w1_batch3" })
-        checkCase(name, 1);
+    for (const std::string& isa : kernelsOfThisCpu())
+    {
+        ScopedEnv kernel("ADAPTIVETEXT_FAST_CONV_ISA", isa);
+        BOOST_TEST_CONTEXT("kernel " << isa)
+        {
+            for (const char* name : { "d1_w37_relu", "d2_w20_batch2", "d1_w16_nobias_relu", "d1_w64_c24",
+                                      "d1_w33_c64_relu", "d2_w3_tiny", "d1_w1_batch3" })
+                checkCase(name, 1);
+        }
+    }
 }
 
 BOOST_AUTO_TEST_CASE(declined_convolutions_run_opencvs_layer_with_the_same_results)
@@ -201,19 +223,24 @@ BOOST_AUTO_TEST_CASE(wrong_input_channels_are_refused, *boost::unit_test::precon
 BOOST_AUTO_TEST_CASE(shipped_model_gives_the_same_outputs_with_it, *boost::unit_test::precondition(kernelAvailable))
 {
     cv::dnn::Net opencv = cv::adaptivetext::readModel(kModel);
-    cv::dnn::Net fast = cv::adaptivetext::readModel(kModel, true);
     BOOST_CHECK_EQUAL(countFastLayers(opencv), 0);
-    // The SE-VGG16 backbone's 13 convolutions are all 3x3, stride 1, padding 1 (doc/model_format.md).
-    BOOST_CHECK_GE(countFastLayers(fast), 13);
+    const cv::Mat input = sampleBlob();
+    opencv.setInput(input);
+    // The dense outputs before any thresholding: RPN scores of every anchor.
+    const cv::Mat a = opencv.forward("rpn_scores").clone();
+    for (const std::string& isa : kernelsOfThisCpu())
+    {
+        ScopedEnv kernel("ADAPTIVETEXT_FAST_CONV_ISA", isa);
+        cv::dnn::Net fast = cv::adaptivetext::readModel(kModel, true);
+        // The SE-VGG16 backbone's 13 convolutions are all 3x3, stride 1, padding 1 or 2 (doc/architecture.md).
+        const int taken = countFastLayers(fast);
+        BOOST_TEST_MESSAGE("shipped line model: " << taken << " convolutions of one Net take the " << isa << " kernel");
+        BOOST_CHECK_GE(taken, 13);
+        fast.setInput(input);
+        checkClose(fast.forward("rpn_scores"), a, "rpn_scores, " + isa + " kernel vs OpenCV's convolutions", 1e-4);
+    }
     // After the import, "Convolution" is OpenCV's again.
     BOOST_CHECK_EQUAL(countFastLayers(opencv = cv::adaptivetext::readModel(kModel)), 0);
-
-    const cv::Mat input = sampleBlob();
-    for (cv::dnn::Net* net : { &opencv, &fast })
-        net->setInput(input);
-    // The dense outputs before any thresholding: RPN scores of every anchor.
-    const cv::Mat a = opencv.forward("rpn_scores"), b = fast.forward("rpn_scores");
-    checkClose(b, a, "rpn_scores, fast vs OpenCV's convolutions", 1e-4);
 }
 
 BOOST_AUTO_TEST_CASE(detector_finds_the_same_polygons_with_it, *boost::unit_test::precondition(kernelAvailable))
@@ -222,11 +249,11 @@ BOOST_AUTO_TEST_CASE(detector_finds_the_same_polygons_with_it, *boost::unit_test
     std::vector<std::vector<cv::Point> > p0, p1;
     std::vector<float> s0, s1;
     {
-        FastConvEnv off("0");
+        ScopedEnv off("ADAPTIVETEXT_FAST_CONV", "0");
         cv::AdaptiveTextDetector::create(kModel)->detect(img, p0, s0);
     }
     {
-        FastConvEnv on("1");
+        ScopedEnv on("ADAPTIVETEXT_FAST_CONV", "1");
         cv::AdaptiveTextDetector::create(kModel)->detect(img, p1, s1);
     }
     BOOST_REQUIRE_GT(p0.size(), 0u);

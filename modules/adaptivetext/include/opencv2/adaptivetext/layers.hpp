@@ -83,13 +83,14 @@ public:
     static Ptr<dnn::Layer> create(dnn::LayerParams& params);
 };
 
-/** A direct 3x3 convolution for the CPU (AVX-512F), standing in for OpenCV 4.6's Convolution where it fits:
+/** A direct 3x3 convolution for the CPU (AVX-512F, or AVX2 + FMA), standing in for OpenCV 4.6's Convolution where it fits:
  *  3x3 kernel, stride 1, padding = dilation (1 or 2), one group, output channels divisible by 8, float32.
  *  It fuses a following ReLU. NCHW float32 in and out; DNN_BACKEND_OPENCV only (doc/detector.md). */
 class CV_EXPORTS FastConv3x3Layer : public dnn::Layer
 {
 public:
-    /** True when this build has the kernel and the CPU runs it (AVX-512F). */
+    /** True when this build has the kernels and the CPU runs one (AVX-512F, or AVX2 + FMA). The environment
+     *  variable ADAPTIVETEXT_FAST_CONV_ISA=avx2 makes layers created afterwards use the AVX2 one on an AVX-512 CPU. */
     static bool isAvailable();
     /** True when `params` (a "Convolution" node as OpenCV's ONNX importer describes it) is one this layer runs. */
     static bool fits(const dnn::LayerParams& params);
