@@ -173,6 +173,12 @@ def write_doc(path, plot_path, machine, images, loads):
     for key in ("date", "commit", "model", "checkpoint", "nproc", "cpu", "threads", "sizes", "runs", "load_start", "load_end"):
         if key in machine:
             out.append("| %s | %s |" % (key.replace("_", " "), machine[key]))
+    fast = {img["cpp"].get("fast_conv3x3") for img in images}
+    if fast != {None}:  # the tool's JSON says so since session 32
+        out.append("| 3x3 convolutions | %s |" % (
+            "the module's direct kernel, `FastConv3x3Layer` (doc/detector.md)" if fast == {True} else
+            "OpenCV 4.6's (`ADAPTIVETEXT_FAST_CONV=0`, or a CPU without AVX-512F / AVX2)" if fast == {False} else
+            "mixed across images"))
     out += ["", "Load averages are 1, 5, 15 min from `/proc/loadavg`. The machine is shared: a load average "
             "above the core count means other processes competed for the cores while the numbers below were "
             "taken, so they are slower than on an idle machine; the ratios compare tools run back to back under "
