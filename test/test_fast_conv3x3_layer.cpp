@@ -267,4 +267,66 @@ BOOST_AUTO_TEST_CASE(detector_finds_the_same_polygons_with_it, *boost::unit_test
     }
 }
 
+namespace {
+
+int g_opencvConvolutions = 0;
+
+/** Counts the convolutions that reach the factory's "Convolution" entry below the detector's override. */
+cv::Ptr<cv::dnn::Layer> countingConvolution(cv::dnn::LayerParams& params)
+{
+    ++g_opencvConvolutions;
+    return cv::dnn::ConvolutionLayer::create(params);
+}
+
+struct CountingConvolution
+{
+    CountingConvolution() { cv::dnn::LayerFactory::registerLayer("Convolution", &countingConvolution); }
+    ~CountingConvolution() { cv::dnn::LayerFactory::unregisterLayer("Convolution"); }
+};
+
+}  // namespace
+
+// The detector's wiring, seen from the factory: while it imports a Net with the kernel, FastConv3x3Layer::create is
+// on top of "Convolution" and builds the convolutions itself (those it declines go straight to OpenCV's layer), so
+// a constructor registered below it sees none of them; without the kernel it sees every one. The verifier's Net is
+// always imported without it.
+BOOST_AUTO_TEST_CASE(detector_uses_it_on_the_cpu_only, *boost::unit_test::precondition(kernelAvailable))
+{
+    CountingConvolution counting;
+    g_opencvConvolutions = 0;
+    cv::Ptr<cv::AdaptiveTextDetector> cpu = cv::AdaptiveTextDetector::create(kModel);
+    const int verifierOnly = g_opencvConvolutions;
+
+    int everyConvolution;
+    {
+        ScopedEnv off("ADAPTIVETEXT_FAST_CONV", "0");
+        g_opencvConvolutions = 0;
+        cv::AdaptiveTextDetector::create(kModel);
+        everyConvolution = g_opencvConvolutions;
+    }
+    // The difference is the detection Net's convolutions (13 in the backbone alone), which the import with the
+    // kernel built without this constructor.
+    BOOST_CHECK_GE(everyConvolution - verifierOnly, 13);
+
+    g_opencvConvolutions = 0;
+    cv::AdaptiveTextDetector::create(kModel, cv::Size(), 0.7f, 0.1f, cv::dnn::DNN_BACKEND_CUDA, cv::dnn::DNN_TARGET_CUDA);
+    BOOST_CHECK_EQUAL(g_opencvConvolutions, everyConvolution);  // CUDA keeps OpenCV's (cuDNN's) convolutions
+
+    // Switching a CPU detector to CUDA re-imports its Nets without the kernel (two passes: two Nets), and back.
+    const cv::Mat img = cv::imread(kImage);
+    std::vector<std::vector<cv::Point> > polygons;
+    std::vector<float> scores;
+    cpu->detect(img, polygons, scores);
+    g_opencvConvolutions = 0;
+    cpu->setPreferableBackend(cv::dnn::DNN_BACKEND_CUDA);
+    cpu->setPreferableTarget(cv::dnn::DNN_TARGET_CUDA);
+    cpu->detect(img, polygons, scores);  // Debian's OpenCV has no CUDA: it runs on the CPU
+    BOOST_CHECK_EQUAL(g_opencvConvolutions, 2 * (everyConvolution - verifierOnly));
+    g_opencvConvolutions = 0;
+    cpu->setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
+    cpu->setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
+    cpu->detect(img, polygons, scores);
+    BOOST_CHECK_EQUAL(g_opencvConvolutions, 0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
