@@ -78,6 +78,15 @@ void checkCase(const std::string& name, int expectedFastLayers)
         checkClose(y, readNpy(dataPath("fast_conv3x3_" + name + ".Y.npy")), name, 1e-5);
         // A second forward reuses the layer's buffers (cv::dnn may share them with other layers): same result.
         checkClose(net.forward("Y"), y, name + " (second forward)", 0);
+        // The same layer called directly, with buffers of exactly the sizes it asks for (under the sanitizers,
+        // tools/run_sanitizers.sh --tests fast_conv3x3_layer, a read or write past them is reported).
+        for (const cv::String& layerName : net.getLayerNames())
+        {
+            cv::Ptr<cv::dnn::Layer> layer = net.getLayer(layerName);
+            if (!layer.dynamicCast<cv::adaptivetext::FastConv3x3Layer>().empty())
+                checkClose(forwardLayer(layer, { readNpy(dataPath("fast_conv3x3_" + name + ".X.npy")) })[0], y,
+                           name + " (layer called directly)", 0);
+        }
     }
 }
 
