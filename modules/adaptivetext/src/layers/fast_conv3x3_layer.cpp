@@ -11,8 +11,9 @@
 // kernel keeps 16 accumulators in registers and reads each input vector once per 8 output channels.
 //
 // What fits: 3x3 kernel, stride 1, padding = dilation (1 or 2, "same" output), one group, output channels
-// divisible by 8, float32 weights, and a CPU with AVX-512F or AVX2 + FMA (the AVX2 kernel: 62 ms end to end
-// against OpenCV's 88-92 and AVX-512's 39-41 on the sample image, this machine, 2 threads).
+// divisible by 8, float32 weights, and a CPU with AVX-512F or AVX2 + FMA (end to end on the sample image, this
+// machine, 2 threads: OpenCV's convolutions 83-85 ms, the AVX2 kernel 55-63, the AVX-512 one 34-43;
+// doc/runs/s32_kernel_isa.log).
 // FastConv3x3Layer::create returns OpenCV's own ConvolutionLayer for anything else, so it can stand in for
 // "Convolution" while a whole model is imported.
 #include "../precomp.hpp"
