@@ -421,8 +421,9 @@ void printTable(const std::vector<Result>& results)
     }
     std::printf("(milliseconds, medians; end_to_end also [p90]; peak = VmHWM of the detector after warm-up;\n"
                 " two passes: the second pass's input under the first, each stage summed over both)\n");
-    std::printf("3x3 convolutions: %s\n", fastConvolutions() ? "the module's AVX-512 kernel (FastConv3x3Layer)"
-                                                              : "OpenCV's (ADAPTIVETEXT_FAST_CONV=0 or no AVX-512F)");
+    std::printf("3x3 convolutions: %s\n", fastConvolutions()
+                                               ? "the module's direct kernel (FastConv3x3Layer)"
+                                               : "OpenCV's (ADAPTIVETEXT_FAST_CONV=0, or a CPU without AVX-512F / AVX2)");
 }
 
 std::string toJson(const std::vector<Result>& results, const std::string& model, const std::string& imagePath,

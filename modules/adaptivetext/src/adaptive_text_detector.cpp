@@ -205,14 +205,15 @@ public:
         setPreferableTarget(targetId);
         const String path = resolveModel(model);
         // readModel registers the layers and turns loading failures into messages that say what is wrong.
-        dnn::Net net = adaptivetext::readModel(path, fastConvolutions());
+        const bool fast = fastConvolutions();
+        dnn::Net net = adaptivetext::readModel(path, fast);
         CV_Assert(!net.empty());
         CV_CheckGT(decoderLayers(net).size(), (size_t)0,
                    "AdaptiveTextDetector: the model has no adaptivetext.PointPairDecoder node; it is not an "
                    "adaptivetext detector model (doc/model_format.md)");
         modelBytes_ = readFileBytes(path);
         applyBackendAndTarget(net);
-        nets_.push_back(Entry{ Size(), net, fastConvolutions() });  // Size(): not yet run, takes the first size
+        nets_.push_back(Entry{ Size(), net, fast });  // Size(): not yet run, takes the first size
         if (isShippedLineModel(model))
         {
             const String verifier = shippedVerifierFor(path);

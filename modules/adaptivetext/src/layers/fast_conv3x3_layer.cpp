@@ -22,6 +22,7 @@
 #include <opencv2/dnn/all_layers.hpp>
 
 #include <cfloat>
+#include <cstdlib>
 #include <cstring>
 
 #if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
@@ -30,8 +31,6 @@
 #else
 #define ADAPTIVETEXT_FAST_CONV_X86 0
 #endif
-
-#include <cstdlib>
 
 namespace cv {
 namespace adaptivetext {
