@@ -2,17 +2,18 @@
 // It is subject to the license terms in the LICENSE file found in the top-level directory
 // of this distribution and at http://opencv.org/license.html.
 
-// A probe, not part of the module: how fast can the line model's backbone convolutions run on this CPU with a
-// plain direct 3x3 kernel (tools/bench/fast_conv_probe_layer.hpp), against cv::dnn 4.6's Convolution layer?
-// (doc/opencv_observations.md §11)
+// A probe: how fast does the module's direct 3x3 kernel (cv::adaptivetext::FastConv3x3Layer) run the line model's
+// backbone convolutions on this CPU, against cv::dnn 4.6's Convolution layer? (doc/opencv_observations.md §11)
 //
-//   tools/bench/direct_conv_probe.sh [THREADS]      (builds with g++ -march=native, runs, prints medians)
+//   tools/bench/direct_conv_probe.sh [THREADS]      (builds against build/'s module, runs, prints medians)
 //
 // The stack is the one tools/bench/conv_kernel_probe.py times: VGG16's 13 3x3 convolutions at width 0.125
 // (8-64 channels), each followed by ReLU, max-pools after stages 1-3 (feature stride 8), 672x512 input,
-// random weights. The same layers are added to two cv::dnn::Nets, the second while the kernel is registered over
-// "Convolution"; their outputs are compared, then each is timed. PER_LAYER=1 prints the fast Net's layer times.
-#include "fast_conv_probe_layer.hpp"
+// random weights. The same layers are added to two cv::dnn::Nets, the second while the module's layer is
+// registered over "Convolution" (as readModel(path, true) does); their outputs are compared, then each is timed.
+// PER_LAYER=1 prints the fast Net's layer times. ADAPTIVETEXT_FAST_CONV_ISA=avx2 times the AVX2 kernel.
+#include <opencv2/adaptivetext.hpp>
+#include <opencv2/dnn.hpp>
 #include <chrono>
 #include <cstdio>
 using namespace cv;
@@ -56,13 +57,17 @@ int main(int argc, char** argv) {
     // A Net built layer by layer instantiates its layers at its first forward: each Net's runs under its factory.
     dnn::Net opencv = vggStack(1);
     const Mat ref = run(opencv).clone();
-    probe::overrideConvolution();
+    CV_Assert(adaptivetext::FastConv3x3Layer::isAvailable() && "this CPU runs neither kernel (AVX-512F, AVX2 + FMA)");
+    dnn::LayerFactory::registerLayer("Convolution", &adaptivetext::FastConv3x3Layer::create);
     dnn::Net fast = vggStack(1);
     const Mat mine = run(fast).clone();
-    probe::restoreConvolution();
+    dnn::LayerFactory::unregisterLayer("Convolution");
+    int kernel = 0, opencvConvs = 0;
+    for (const String& name : fast.getLayerNames())
+        if (name.rfind("conv", 0) == 0)
+            ++(fast.getLayer(name).dynamicCast<adaptivetext::FastConv3x3Layer>() ? kernel : opencvConvs);
     printf("fast kernel in %d convolutions, OpenCV's in %d; outputs %zu vs %zu, max |diff| / max = %.2e\n",
-           probe::FastConv3x3LayerImpl::created, probe::FastConv3x3LayerImpl::declined, mine.total(), ref.total(),
-           norm(mine, ref, NORM_INF) / norm(ref, NORM_INF));
+           kernel, opencvConvs, mine.total(), ref.total(), norm(mine, ref, NORM_INF) / norm(ref, NORM_INF));
     auto median = [&](dnn::Net& net) {
         run(net); run(net);
         std::vector<double> t;
@@ -75,7 +80,7 @@ int main(int argc, char** argv) {
         return t[7];
     };
     for (int r = 0; r < 2; ++r)
-        printf("%d threads, medians of 15 after 2 warm-ups: cv::dnn %.1f ms, direct AVX-512 %.1f ms\n", threads,
+        printf("%d threads, medians of 15 after 2 warm-ups: cv::dnn %.1f ms, FastConv3x3Layer %.1f ms\n", threads,
                median(opencv), median(fast));
     if (getenv("PER_LAYER")) {
         std::vector<double> ticks;
