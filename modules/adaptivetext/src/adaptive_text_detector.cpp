@@ -5,6 +5,7 @@
 // AdaptiveTextDetectorImpl: size policy → blob → the one-graph model → polygons (doc/detector.md).
 #include "precomp.hpp"
 #include "candidate_verifier.hpp"
+#include "model_dirs.hpp"
 #include "parameter_checks.hpp"
 #include "postprocess.hpp"
 #include "preprocess.hpp"
@@ -64,45 +65,7 @@ bool fastConvolutionsAllowed()
     return !(env && std::string(env) == "0");
 }
 
-// The folders searched, in order, for the default model (doc/detector.md, "Default model").
-std::vector<String> defaultModelDirs()
-{
-    std::vector<String> dirs;
-    const char* env = std::getenv("ADAPTIVETEXT_MODEL_DIR");
-    if (env && *env)
-        dirs.push_back(env);
-#ifdef ADAPTIVETEXT_SOURCE_MODEL_DIR
-    dirs.push_back(ADAPTIVETEXT_SOURCE_MODEL_DIR);
-#else
-    // The build passes absolute source paths, so the repository's data/models/ can be found from here.
-    const std::string self = __FILE__;
-    const size_t pos = self.rfind("modules/adaptivetext/src/");
-    if (pos != std::string::npos)
-        dirs.push_back(self.substr(0, pos) + "data/models");
-#endif
-#ifdef ADAPTIVETEXT_INSTALL_MODEL_DIR
-    dirs.push_back(ADAPTIVETEXT_INSTALL_MODEL_DIR);
-#endif
-    return dirs;
-}
-
-String findShippedModel(const char* fileName)
-{
-    const std::vector<String> dirs = defaultModelDirs();
-    for (const String& dir : dirs)
-    {
-        const String path = utils::fs::join(dir, fileName);
-        if (utils::fs::exists(path))
-            return path;
-    }
-    String searched;
-    for (const String& dir : dirs)
-        searched += "\n  " + dir;
-    CV_Error(Error::StsObjectNotFound,
-             format("AdaptiveTextDetector: the shipped model '%s' was not found in:%s\n"
-                    "Pass the path of an adaptivetext .onnx model, or set ADAPTIVETEXT_MODEL_DIR to the folder "
-                    "holding %s.", fileName, searched.c_str(), fileName));
-}
+using adaptivetext::detail::findShippedModel;  // model_dirs.hpp: the folders searched (doc/detector.md)
 
 // "" and "lines" name the shipped line model, "words" the shipped word model; anything else is a path.
 String resolveModel(const String& model)
@@ -142,12 +105,9 @@ String shippedVerifierFor(const String& modelPath)
                                                 : utils::fs::join(modelPath.substr(0, slash), kVerifierName);
     if (utils::fs::exists(beside))
         return beside;
-    for (const String& dir : defaultModelDirs())
-    {
-        const String path = utils::fs::join(dir, kVerifierName);
-        if (utils::fs::exists(path))
-            return path;
-    }
+    const String shipped = adaptivetext::detail::searchShippedModel(kVerifierName);
+    if (!shipped.empty())
+        return shipped;
     CV_LOG_WARNING(NULL, "AdaptiveTextDetector: the shipped verifier " << kVerifierName << " was not found beside "
                    << modelPath << " nor in the shipped models' folders; the line model runs without it, and finds "
                    "fewer lines (doc/detector.md, \"Verifier\")");

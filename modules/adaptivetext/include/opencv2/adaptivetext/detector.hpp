@@ -58,7 +58,8 @@ public:
            model adaptivetext_default.onnx (MSRA-TD500-style lines, Chinese and English); "words" = the word
            model adaptivetext_words.onnx (ICDAR2015-style words; named so, the detector starts at long side 1120,
            the word model's best on its validation split, see doc/model_card.md); shipped models are
-           searched in $ADAPTIVETEXT_MODEL_DIR, then the source tree's data/models/, then the install folder
+           searched in $ADAPTIVETEXT_MODEL_DIR, then the install prefix holding the library
+           (share/adaptivetext/models), then the source tree's data/models/, then the configured install folder
     @param inputSize fixed network input size (rounded to multiples of 16; one pass); Size() (default) = keep
            aspect, long side 512 plus a second pass at 672 for small text (setSmallTextPass), or one pass at 1120
            for the model named "words"; otherwise as setInputSize
