@@ -52,7 +52,7 @@ import numpy as np
 from . import corpus, realbg, resources, synth
 from ..geometry import polygon_iou
 from .dataset import load_uniform, split_train_val
-from .lines import MASK_QUAD_PARAMS, MergeParams, merge_words
+from .lines import MergeParams, merge_words, name_id, parse_ids
 from .readers import DONT_CARE, read_uniform_gt, write_uniform_gt
 
 CURVED_VERSION = 1
@@ -63,7 +63,7 @@ VAL_CURVED_SEED = 900001
 VAL_LARGE_SEED = 900002
 VAL_CURVED_COUNT = 100   # one image per validation photo: about 400 curved words
 VAL_LARGE_COUNT = 100
-LARGE_WIDTH = (0.30, 0.90)  # the large-text slice: polygons spanning this share of the frame width (issue 45)
+LARGE_WIDTH = (0.30, 0.90)  # the large-text slice: polygons spanning this share of the frame width (doc/data.md)
 
 # Display and bold faces (Debian fonts-bebas-neue, fonts-league-spartan, fonts-lobster, fonts-comfortaa,
 # fonts-leckerli-one, fonts-roboto-slab, fonts-cabin, fonts-urw-base35): the heavy and decorative lettering
@@ -273,8 +273,7 @@ def _disc_points(disc, n=48):
     return np.stack([centre[0] + radius * np.cos(a), centre[1] + radius * np.sin(a)], axis=1)
 
 
-def build_group(rng, cfg, fonts, kind, size, words=None, chinese=None, font=None, perspective=None,
-                margin_extra=0):
+def build_group(rng, cfg, fonts, kind, size, words=None, chinese=None, font=None, perspective=None):
     """A group of runs in its own canvas coordinates, polygons included; None when the words do not fit the
     shape (e.g. a badge whose text would wrap round the circle)."""
     if words is None:
@@ -307,7 +306,7 @@ def build_group(rng, cfg, fonts, kind, size, words=None, chinese=None, font=None
         run.curve = _make_curve(run, make_run_heading("straight" if kind == "perspective" else kind, rng,
                                                       run, base))
     _fit_canvas(rng, group, perspective if perspective is not None else
-                (kind == "perspective" or rng.random() < cfg.perspective_prob), margin_extra)
+                (kind == "perspective" or rng.random() < cfg.perspective_prob))
     return group
 
 
@@ -315,8 +314,8 @@ def _lay_badge(rng, cfg, group):
     """Top run over the circle (text outwards), bottom run under it (upright, text towards the centre)."""
     top = group.runs[0]
     length = top.end - top.start
-    # the top text spans 60-200 degrees of the circle, less where the circle would be too tight for it
-    radius = max(1.0 / _curvature_limit(top), length / math.radians(float(rng.uniform(60, 200))))
+    # the top text spans 90-210 degrees of the circle, less where the circle would be too tight for it
+    radius = max(1.0 / _curvature_limit(top), length / math.radians(float(rng.uniform(90, 210))))
     base = math.radians(float(rng.uniform(-12, 12)))
     kappa = 1.0 / radius
     top.curve = _make_curve(top, lambda s, c=0.5 * (top.start + top.end): base + kappa * (np.asarray(s) - c))
@@ -363,11 +362,11 @@ def _line_polygons(group):
     return out
 
 
-def _fit_canvas(rng, group, perspective, margin_extra):
+def _fit_canvas(rng, group, perspective):
     """Moves the group into a canvas with a margin and picks its homography (a local perspective view)."""
     words = _word_polygons(group)
     points = np.concatenate([p for _, _, p in words] + ([_disc_points(group.disc)] if group.disc else []))
-    group.margin = int(math.ceil(group.outline + 0.25 * group.size + 6 + margin_extra))
+    group.margin = int(math.ceil(group.outline + 0.25 * group.size + 6))
     delta = group.margin - points.min(axis=0)
     for run in group.runs:
         run.curve.offset = run.curve.offset + delta
@@ -518,8 +517,10 @@ def choose_kind(rng, cfg):
     return KINDS[int(rng.choice(len(KINDS), p=np.asarray(cfg.kind_probs) / np.sum(cfg.kind_probs)))]
 
 
-def build_large_group(rng, cfg, fonts, frame_width, frame_height, line=False, kinds=("arc", "wave", "perspective",
-                                                                                      "straight")):
+LARGE_KINDS = ("arc", "wave", "perspective", "straight")
+
+
+def build_large_group(rng, cfg, fonts, frame_width, frame_height, line=False, kinds=LARGE_KINDS):
     """A group whose polygons span LARGE_WIDTH of the frame width: one word, or (line) 2-4 words."""
     target = float(rng.uniform(*LARGE_WIDTH)) * 0.97 + 0.005  # a little inside the bounds: fonts hint sizes
     kind = kinds[int(rng.integers(len(kinds)))]
@@ -566,7 +567,7 @@ def _glyph_centre(run, glyph, group, shift):
     return synth._warp_points(pos, group.homography)[0] + shift
 
 
-def render_scene(photo, real_polygons, rng, cfg, fonts, large=None, record_ink=False, large_kinds=None):
+def render_scene(photo, real_polygons, rng, cfg, fonts, large=None, record_ink=False):
     """Renders groups of curved words onto `photo` where no real label is: (image, word instances, line
     instances). `large`: None (cfg.large_prob decides), 'word' or 'line' (exactly one large group, nothing
     else; no instances when it cannot be placed)."""
@@ -589,8 +590,7 @@ def render_scene(photo, real_polygons, rng, cfg, fonts, large=None, record_ink=F
         if step == "large":
             group, shift, mask = None, None, None
             for _ in range(4):
-                kw = {} if large_kinds is None else {"kinds": large_kinds}
-                group = build_large_group(rng, cfg, fonts, width, height, line=(what == "line"), **kw)
+                group = build_large_group(rng, cfg, fonts, width, height, line=(what == "line"))
                 if group is None:
                     continue
                 shift, mask = try_place(rng, group, occupied, attempts=25)
@@ -667,7 +667,6 @@ def validation_photos(root=None):
     split = os.path.join(root, "icdar2015", "train")
     wanted = set(realbg.IC15_VALIDATION_IDS)
     every = realbg._listing(split)
-    from .lines import name_id
     photos = [(i, g, "ic15") for i, g in every
               if name_id(os.path.splitext(os.path.basename(i))[0]) in wanted]
     photos.sort(key=lambda item: name_id(os.path.splitext(os.path.basename(item[0]))[0]))
@@ -891,6 +890,7 @@ def main(argv=None):
     sheet.add_argument("--out", required=True)
     sheet.add_argument("--seed", type=int, default=0)
     sheet.add_argument("--indices", default="0-11", help="sample indices, e.g. 0-11 or 3,5,8")
+    sheet.add_argument("--thumb", type=int, default=440, help="tile width in px (4 tiles a row)")
     sheet.add_argument("--backgrounds", default="td500,ic15,mlt")
     sheet.add_argument("--td500", default=realbg.DEFAULT_TD500)
     sheet.add_argument("--data", default=None)
@@ -914,14 +914,13 @@ def main(argv=None):
                                                               os.path.join(args.out, which)))
         print("%.1f s" % (time.time() - t0))
     else:
-        from .lines import parse_ids
         sources = photo_sources(args.td500, args.data, args.backgrounds.split(","))
         fonts = find_word_fonts()
         samples = []
         for i in sorted(parse_ids(args.indices)):
             image, real, words, _ = render_training_sample(args.seed, i, sources, fonts=fonts)
             samples.append((image, real, words))
-        sheet_image = contact_sheet(samples)
+        sheet_image = contact_sheet(samples, thumb=args.thumb)
         params = [cv2.IMWRITE_JPEG_QUALITY, 85] if args.out.lower().endswith((".jpg", ".jpeg")) else []
         cv2.imwrite(args.out, sheet_image, params)
         print("wrote %s (%d samples)" % (args.out, len(samples)))
