@@ -125,8 +125,8 @@ def test_shipped_verifier_re_exports_byte_for_byte(tmp_path):
     import os
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
     out = str(tmp_path / "v.onnx")
-    verifier.main(["export", "--verifier", os.path.join(root, "training/checkpoints/verifier_s27_v6.pt"),
-                   "--line_checkpoint", os.path.join(root, "training/checkpoints/campaign_lines_s17_soup8_cal.pt"),
+    verifier.main(["export", "--verifier", os.path.join(root, "training/checkpoints/verifier_v1.pt"),
+                   "--line_checkpoint", os.path.join(root, "training/checkpoints/lines_v1.pt"),
                    "--threshold", "0.5", "--weight", "0.75", "--out", out])
     assert open(out, "rb").read() == open(os.path.join(root, "data/models/adaptivetext_verifier.onnx"), "rb").read()
 
