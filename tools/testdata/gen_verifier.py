@@ -25,7 +25,7 @@ from training.atrr.verifier import (MIN_FILL, fill_ratio, load_verifier, rectifi
 CHECKPOINT = os.path.join(ROOT, "training", "checkpoints", "verifier_v1.pt")
 LINE_CHECKPOINT = os.path.join(ROOT, "training", "checkpoints", "lines_v1.pt")
 IMAGE = os.path.join(ROOT, "data", "samples", "curved_text.jpg")
-THRESHOLD, DETECTOR_THRESHOLD, WEIGHT = 0.5, 0.7, 0.75  # the shipped pair's (doc/model_card.md; session 28)
+THRESHOLD, DETECTOR_THRESHOLD, WEIGHT = 0.5, 0.7, 0.75  # the shipped pair's (doc/models.md)
 
 
 def box(cx, cy, w, h, degrees):

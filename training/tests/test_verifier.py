@@ -62,7 +62,7 @@ def test_average_precision_by_hand():
 
 
 def test_half_resolution_stem_is_the_network_on_the_averaged_crop():
-    """v5's start: one 6 x 6 stride-2 convolution = the 3 x 3 one over the 2 x 2 average (session 27)."""
+    """v5's start: one 6 x 6 stride-2 convolution = the 3 x 3 one over the 2 x 2 average."""
     torch.manual_seed(4)
     model = verifier.Verifier().eval()
     stem = verifier.half_resolution_stem(model).eval()
@@ -77,7 +77,7 @@ def test_half_resolution_stem_is_the_network_on_the_averaged_crop():
 def test_export_runs_in_opencv_as_the_network_and_fusion_in_pytorch(tmp_path, arch):
     """The exported graph (all convolutions, score arithmetic inside) against the trained module and the fusion
     written out here: a calibrated line model's scores (shift 0.8473, threshold 0.7) and the raw ones (0, 0.5), with
-    the fusion weights 0.5 (sessions 25-27) and 0.75 (session 28's shipped one)."""
+    the fusion weights 0.5 and 0.75 (the shipped verifier's)."""
     cv2 = pytest.importorskip("cv2")
     torch.manual_seed(3)
     model = verifier.Verifier(**arch)
