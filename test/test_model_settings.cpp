@@ -299,9 +299,30 @@ BOOST_AUTO_TEST_CASE(the_paired_verifier_must_match_its_sha256)
     BOOST_CHECK(missing->getVerifier().empty());
     // a mismatched file beside the model is passed over for the matching one in the shipped folders
     writeBytes(dir.file("adaptivetext_verifier.onnx"), readBytes(dataPath("tiny_detector.onnx")));
-    const Ptr<AdaptiveTextDetector> passedOver = AdaptiveTextDetector::create(tinyModelWith(dir, pairing + sha + "\"}}"));
+    const Ptr<AdaptiveTextDetector> passedOver =
+        AdaptiveTextDetector::create(tinyModelWith(dir, pairing + sha + "\"}}"));
     BOOST_CHECK(!passedOver->getVerifier().empty());
     BOOST_CHECK(passedOver->getVerifier() != dir.file("adaptivetext_verifier.onnx"));
+}
+
+BOOST_AUTO_TEST_CASE(a_verifier_takes_its_gate_from_its_own_settings)
+{
+    const std::vector<uchar> shipped = readBytes(kModels + "/adaptivetext_verifier.onnx");
+    // without settings: no gate
+    const ad::VerifierSettings none = ad::readVerifierSettings(readBytes(dataPath("tiny_detector.onnx")), "tiny");
+    BOOST_CHECK(!none.fromMetadata);
+    BOOST_CHECK_EQUAL(none.minFill, 0.f);
+    TempDir dir;
+    const Ptr<AdaptiveTextDetector> det = AdaptiveTextDetector::create(dataPath("tiny_detector.onnx"));
+    // malformed: setVerifier names the field and leaves the detector as it was
+    writeBytes(dir.file("v.onnx"), withMetadata(shipped, "adaptivetext.settings",
+                                                "{\"kind\": \"verifier\", \"min_fill\": \"high\"}"));
+    CHECK_HAS(errorOf([&] { det->setVerifier(dir.file("v.onnx")); }, Error::StsParseError), "'min_fill'");
+    BOOST_CHECK(det->getVerifier().empty());
+    // a detector's settings on a verifier's network: refused by kind
+    writeBytes(dir.file("v.onnx"), withMetadata(shipped, "adaptivetext.settings", "{\"kind\": \"detector\"}"));
+    CHECK_HAS(errorOf([&] { det->setVerifier(dir.file("v.onnx")); }, Error::StsParseError), "'kind'");
+    BOOST_CHECK(det->getVerifier().empty());
 }
 
 BOOST_AUTO_TEST_CASE(malformed_settings_name_the_field)
@@ -328,8 +349,8 @@ BOOST_AUTO_TEST_CASE(malformed_settings_name_the_field)
               "verifier.sha256");
     CHECK_HAS(settingsError("{\"verifier\": {\"file\": \"v.onnx\", \"sha256\": \"" + sha + "\"}}"),
               "verifier.candidate_score");
-    CHECK_HAS(settingsError("{\"verifier\": {\"file\": \"v.onnx\", \"candidate_score\": 2, \"sha256\": \"" + sha + "\"}}"),
-              "verifier.candidate_score");
+    CHECK_HAS(settingsError("{\"verifier\": {\"file\": \"v.onnx\", \"candidate_score\": 2, \"sha256\": \"" + sha +
+                            "\"}}"), "verifier.candidate_score");
     // the message names the model file too
     TempDir dir;
     const std::string path = tinyModelWith(dir, "{\"score_threshold\": -3}", "odd.onnx");

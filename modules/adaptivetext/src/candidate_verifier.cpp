@@ -75,11 +75,10 @@ CandidateVerifier::CandidateVerifier(const String& path) : path_(path), minFill_
     {
         std::ifstream f(path, std::ios::binary);
         if (!f.is_open())
-            CV_Error(Error::StsObjectNotFound, format("AdaptiveTextDetector: cannot open the verifier '%s'",
-                                                      path.c_str()));
+            CV_Error(Error::StsParseError, format("AdaptiveTextDetector: cannot read the verifier '%s': the file "
+                                                  "cannot be opened", path.c_str()));
         bytes.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
     }
-    minFill_ = readVerifierSettings(bytes, path).minFill;
     try
     {
         net_ = dnn::readNetFromONNX(reinterpret_cast<const char*>(bytes.data()), bytes.size());
@@ -106,6 +105,8 @@ CandidateVerifier::CandidateVerifier(const String& path) : path_(path), minFill_
     if (probe.size() != 1)
         CV_Error(Error::StsBadArg, format("AdaptiveTextDetector: '%s' is not an adaptivetext verifier: it gives "
                                           "%d values for one candidate, not 1", path.c_str(), (int)probe.size()));
+    // After the probe, so that a detector model given as a verifier is refused as not a verifier, by its inputs.
+    minFill_ = readVerifierSettings(bytes, path).minFill;
 }
 
 std::vector<float> CandidateVerifier::forward(const Mat& crops, const Mat& scoreLogits, const Mat& shapes)
