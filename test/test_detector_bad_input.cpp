@@ -84,7 +84,7 @@ BOOST_AUTO_TEST_CASE(one_pixel_frame_works_with_every_policy)
     std::vector<std::vector<cv::Point> > polys;
     BOOST_CHECK_NO_THROW(det->detect(pixel, polys));
     checkInside(polys, pixel.size());
-    det->setInputSize(cv::Size());  // keep aspect, two passes (512 and 672): upscaled, still fine
+    det->setInputSize(cv::Size());  // keep aspect, the model's long side (512): upscaled, still fine
     BOOST_CHECK_NO_THROW(det->detect(pixel, polys));
     checkInside(polys, pixel.size());
 }

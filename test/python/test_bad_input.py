@@ -74,7 +74,7 @@ def test_huge_frame_runs_without_a_full_size_copy(cv2, data_path):
     # reading untouched pages costs memory depends on the kernel (zero page, transparent huge pages), and a
     # CI machine measured 1177 MB from reading alone. (A broadcast or strided view would be copied to a
     # contiguous array by cv2 itself, before the detector is called: doc/reliability.md.)
-    detector = cv2.AdaptiveTextDetector.create(data_path("tiny_detector.onnx"))  # long sides 512 and 672
+    detector = cv2.AdaptiveTextDetector.create(data_path("tiny_detector.onnx"))  # no settings: long side 512
     huge = np.empty((20000, 20000, 3), np.uint8)
     huge.fill(0)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0

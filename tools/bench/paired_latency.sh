@@ -12,8 +12,8 @@
 # Prints each block (ours ms, peer ms, ratio) and the medians. Needs the peer (../shared/peer/setup.sh) and an
 # idle machine; BENCH overrides the benchmark binary (default build-bench/, as tools/bench/run_benchmarks.sh).
 # VERIFIER (a path, or "verifier" for the shipped one): ours with that candidate verifier (setVerifier).
-# MODEL (a path): ours with that line model instead of the shipped default (the detector's defaults still apply;
-# a verifier is loaded only from adaptivetext_verifier.onnx beside a file named adaptivetext_default.onnx).
+# MODEL (a path): ours with that line model instead of the shipped default, run with the settings it carries
+# (its passes and paired verifier; a model without settings: the generic ones; doc/detector.md, "Model settings").
 # SHIPPED_TOO=1 (with MODEL): each block also times the shipped default first, and prints candidate / shipped too.
 set -eu
 cd "$(dirname "$0")/../.."

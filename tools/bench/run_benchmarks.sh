@@ -11,7 +11,7 @@
 # THREADS (1,2), SIZES (short736,1280x736,long640: the last is the detector's default policy), ADAPTIVETEXT_BENCH_BUILD_DIR (build-bench),
 # ADAPTIVETEXT_BENCH_OUT (out/bench: raw results), ADAPTIVETEXT_BENCH_MODEL (data/models/adaptivetext_default.onnx)
 # and ADAPTIVETEXT_CHECKPOINT (the PyTorch checkpoint that ONNX was exported from,
-# training/checkpoints/campaign_lines_s17_soup8_cal.pt, the shipped line model's),
+# training/checkpoints/lines_v1.pt, the shipped line model's),
 # PEER_DIR (~/.cache/adaptivetext-peer). Images: data/samples/curved_text.jpg, plus the first MSRA-TD500 test
 # image (by name) from ../shared/datasets/msra_td500/test/images when present.
 set -euo pipefail
@@ -24,7 +24,7 @@ WARMUP="${WARMUP:-3}"
 THREADS="${THREADS:-1,2}"
 SIZES="${SIZES:-short736,1280x736,long640,default}"  # default: the detector as created (two passes)
 MODEL="${ADAPTIVETEXT_BENCH_MODEL:-$REPO/data/models/adaptivetext_default.onnx}"
-CHECKPOINT="${ADAPTIVETEXT_CHECKPOINT:-$REPO/training/checkpoints/campaign_lines_s17_soup8_cal.pt}"
+CHECKPOINT="${ADAPTIVETEXT_CHECKPOINT:-$REPO/training/checkpoints/lines_v1.pt}"
 PEER_BENCH="$REPO/../shared/peer/bench.py"
 export PEER_DIR="${PEER_DIR:-$HOME/.cache/adaptivetext-peer}"
 PY=/usr/bin/python3  # Debian's: cv2, torch, matplotlib

@@ -22,10 +22,10 @@ sys.path.insert(0, ROOT)
 from training.atrr.verifier import (MIN_FILL, fill_ratio, load_verifier, rectified_crop,  # noqa: E402
                                     shape_features, to_tensor)
 
-CHECKPOINT = os.path.join(ROOT, "training", "checkpoints", "verifier_s27_v6.pt")
-LINE_CHECKPOINT = os.path.join(ROOT, "training", "checkpoints", "campaign_lines_s17_soup8_cal.pt")
+CHECKPOINT = os.path.join(ROOT, "training", "checkpoints", "verifier_v1.pt")
+LINE_CHECKPOINT = os.path.join(ROOT, "training", "checkpoints", "lines_v1.pt")
 IMAGE = os.path.join(ROOT, "data", "samples", "curved_text.jpg")
-THRESHOLD, DETECTOR_THRESHOLD, WEIGHT = 0.5, 0.7, 0.75  # the shipped pair's (doc/model_card.md; session 28)
+THRESHOLD, DETECTOR_THRESHOLD, WEIGHT = 0.5, 0.7, 0.75  # the shipped pair's (doc/models.md)
 
 
 def box(cx, cy, w, h, degrees):

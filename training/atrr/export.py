@@ -3,15 +3,26 @@
 # of this distribution and at http://opencv.org/license.html.
 """Exports an ATRR model to the one-file ONNX format of doc/model_format.md.
 
-    python3 -m training.atrr.export --checkpoint C --out model.onnx
+    python3 -m training.atrr.export --checkpoint C --out model.onnx [settings]
     python3 -m training.atrr.export --random --width 0.25 --out model.onnx [--seed 0]
 
 A checkpoint is a torch.save'd dict with "model" (state_dict) and "config" (ModelConfig.to_dict()),
 or a bare state_dict plus --config JSON.
+
+The model carries the settings the detector runs it with (doc/model_format.md, "Settings"): the ONNX
+model-level metadata_props entry "adaptivetext.settings" holds them as JSON, and AdaptiveTextDetector::create()
+reads them. The settings options (--granularity, --side, --small_text_side, --small_text_split,
+--score_threshold, --nms_threshold, --verifier, --verifier_candidate_score) default to the generic settings
+that the detector also gives a model without metadata (GENERIC_SETTINGS). --verifier names the exported
+verifier file to pair with the model: its file name, SHA-256 and its own settings (fusion weight, threshold,
+crop fill gate) are written, so that the detector loads that exact file, found beside the model or in the
+shipped models' folders. Nothing machine-specific (paths, dates) is written: re-exports are byte-identical.
 """
 import argparse
+import hashlib
 import inspect
 import json
+import os
 import sys
 import warnings
 
@@ -29,10 +40,79 @@ ALLOWED_STANDARD_OPS = {"Conv", "Relu", "MaxPool", "Sigmoid", "Flatten", "Gemm",
 CUSTOM_OPS = {"SEBlock", "RoIAlign", "TextProposal", "PointPairDecoder"}
 
 
+# The metadata_props key of the settings JSON (doc/model_format.md, "Settings"); the detector reads this key.
+SETTINGS_KEY = "adaptivetext.settings"
+SETTINGS_VERSION = 1
+# What a model without settings runs with (doc/detector.md, "Model settings"): one pass at long side 512, the
+# crop size every model here is trained at; 0.7, the score that a calibrated model's raw 0.5 maps to
+# (convert.py --score_at); NMS 0.1, which drops the overlapping pieces the models return for one line or word
+# (doc/accuracy.md, "Polygon NMS"); no verifier. The C++ detector's generic defaults must equal these
+# (test/test_model_settings.cpp checks both against a model exported without options).
+GENERIC_SETTINGS = {"granularity": "lines", "side": 512, "small_text_side": 0, "small_text_split": 32.0,
+                    "score_threshold": 0.7, "nms_threshold": 0.1}
+
+
 def metadata(cfg: ModelConfig) -> dict:
+    """The graph's doc_string: the network's contract (doc/model_format.md), not how to run it."""
     return {"format": "adaptivetext", "contract_version": CONTRACT_VERSION, "stride": STRIDE,
-            "mean": list(cfg.mean), "std": list(cfg.std), "width_mult": cfg.width_mult,
-            "default_input": list(cfg.default_input), "config": cfg.to_dict()}
+            "mean": list(cfg.mean), "std": list(cfg.std), "width_mult": cfg.width_mult, "config": cfg.to_dict()}
+
+
+def sha256_of(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def read_settings(path_or_proto):
+    """The "adaptivetext.settings" JSON of an exported model (a path or a ModelProto); None when absent."""
+    proto = onnx.load(path_or_proto) if isinstance(path_or_proto, str) else path_or_proto
+    for prop in proto.metadata_props:
+        if prop.key == SETTINGS_KEY:
+            return json.loads(prop.value)
+    return None
+
+
+def write_settings(proto, settings):
+    """Sets the model's "adaptivetext.settings" entry (one entry; keys sorted, so that the bytes are stable)."""
+    for prop in list(proto.metadata_props):
+        if prop.key == SETTINGS_KEY:
+            proto.metadata_props.remove(prop)
+    entry = proto.metadata_props.add()
+    entry.key = SETTINGS_KEY
+    entry.value = json.dumps(settings, sort_keys=True)
+
+
+def detector_settings(granularity=None, side=None, small_text_side=None, small_text_split=None,
+                      score_threshold=None, nms_threshold=None, verifier=None, verifier_candidate_score=None):
+    """The settings JSON of a detector model; None values take GENERIC_SETTINGS. `verifier`: the path of an
+    exported verifier (training.atrr.verifier export) to pair with the model."""
+    given = dict(granularity=granularity, side=side, small_text_side=small_text_side,
+                 small_text_split=small_text_split, score_threshold=score_threshold, nms_threshold=nms_threshold)
+    s = {k: (GENERIC_SETTINGS[k] if v is None else v) for k, v in given.items()}
+    if s["granularity"] not in ("lines", "words"):
+        raise ValueError("granularity must be 'lines' or 'words', got %r" % s["granularity"])
+    for k in ("score_threshold", "nms_threshold"):
+        if not 0.0 <= float(s[k]) <= 1.0:
+            raise ValueError("%s must be in [0, 1], got %r" % (k, s[k]))
+    if not STRIDE <= int(s["side"]) <= 4096 or not (int(s["small_text_side"]) == 0
+                                                    or STRIDE <= int(s["small_text_side"]) <= 4096):
+        raise ValueError("side and small_text_side (0: one pass) must be in [%d, 4096]" % STRIDE)
+    settings = {"version": SETTINGS_VERSION, "kind": "detector", "granularity": s["granularity"],
+                "input": {"policy": "long_side", "side": int(s["side"]), "small_text_side": int(s["small_text_side"]),
+                          "small_text_split": float(s["small_text_split"])},
+                "score_threshold": float(s["score_threshold"]), "nms_threshold": float(s["nms_threshold"])}
+    if verifier:
+        own = read_settings(verifier)
+        if not own or own.get("kind") != "verifier":
+            raise ValueError("%s is not a verifier exported with its settings (training.atrr.verifier export)"
+                             % verifier)
+        if verifier_candidate_score is None:
+            raise ValueError("a paired verifier needs --verifier_candidate_score (the lowest candidate score it sees)")
+        settings["verifier"] = {"file": os.path.basename(verifier), "sha256": sha256_of(verifier),
+                                "candidate_score": float(verifier_candidate_score),
+                                "fusion_weight": own["fusion_weight"], "threshold": own["threshold"],
+                                "min_fill": own["min_fill"]}
+    return settings
 
 
 def load_checkpoint(path, config_path=None):
@@ -66,8 +146,9 @@ def check_ops(model_proto):
         raise RuntimeError("the exported graph contains ops outside the contract: %s" % sorted(set(bad)))
 
 
-def export(model: ATRR, out_path: str, sample_size=(256, 256)):
-    """Writes out_path; sample_size (W, H) only shapes the tracing input, H and W stay dynamic."""
+def export(model: ATRR, out_path: str, sample_size=(256, 256), settings=None):
+    """Writes out_path; sample_size (W, H) only shapes the tracing input, H and W stay dynamic. `settings`: the
+    detector settings JSON (detector_settings()); None writes the generic ones."""
     model = model.cpu().eval()
     w, h = sample_size
     dummy = torch.zeros(1, 3, h, w)
@@ -88,6 +169,7 @@ def export(model: ATRR, out_path: str, sample_size=(256, 256)):
         torch.onnx.export(model, (dummy,), out_path, **kwargs)
     proto = onnx.load(out_path)
     finish_graph(proto, model.cfg)
+    write_settings(proto, settings if settings is not None else detector_settings())
     check_ops(proto)
     onnx.save(proto, out_path)
     return proto
@@ -138,7 +220,19 @@ def main(argv=None):
     ap.add_argument("--width", type=float, default=None, help="width multiplier of a --random model")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", required=True)
+    st = ap.add_argument_group("settings the detector runs the model with (default: the generic ones)")
+    st.add_argument("--granularity", choices=("lines", "words"), help="one polygon per line or per word")
+    st.add_argument("--side", type=int, help="long side of the first pass, px")
+    st.add_argument("--small_text_side", type=int, help="long side of the small-text pass, px (0: one pass)")
+    st.add_argument("--small_text_split", type=float,
+                    help="polygons thinner than this, in first-pass input px, come from the small-text pass")
+    st.add_argument("--score_threshold", type=float, help="minimum score of a kept polygon")
+    st.add_argument("--nms_threshold", type=float, help="polygon IoU of the NMS")
+    st.add_argument("--verifier", help="an exported verifier .onnx to pair with the model (its file name is written)")
+    st.add_argument("--verifier_candidate_score", type=float, help="the lowest candidate score the verifier sees")
     args = ap.parse_args(argv)
+    settings = detector_settings(args.granularity, args.side, args.small_text_side, args.small_text_split,
+                                 args.score_threshold, args.nms_threshold, args.verifier, args.verifier_candidate_score)
     if args.checkpoint:
         model = load_checkpoint(args.checkpoint, args.config)
     else:
@@ -147,7 +241,7 @@ def main(argv=None):
         if args.width is not None:
             cfg.width_mult = args.width
         model = ATRR(cfg)
-    export(model, args.out)
+    export(model, args.out, settings=settings)
     params = sum(p.numel() for p in model.parameters())
     print("wrote %s (width %.3g, %d parameters)" % (args.out, model.cfg.width_mult, params))
     return 0

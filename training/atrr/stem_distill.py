@@ -9,7 +9,7 @@ and RoIAlign read) against the teacher's, each divided by the teacher's per-chan
 channel or level dominates. No labels: any real photo teaches it, so the images are the training photos minus
 the validation splits (`--exclude` folders of ground truth whose file names are left out).
 
-    python3 -m training.atrr.stem_distill --teacher training/checkpoints/campaign_lines_s17_soup8.pt \\
+    python3 -m training.atrr.stem_distill --teacher training/checkpoints/lines_v1_uncalibrated.pt \\
         --images runs/data/td500_train_1024/images --images runs/data/ic15_train800/images \\
         --exclude runs/campaign_lines_w0125_merged_cont/val_gt --minutes 45 --out runs/s29/stem.pt
 

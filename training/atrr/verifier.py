@@ -29,6 +29,7 @@ import time
 
 import cv2
 import numpy as np
+import onnx
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -42,10 +43,19 @@ from training.atrr.data.readers import find_image
 
 CROP_H, CROP_W = 32, 128
 PAD = 0.15  # of the thickness, on every side: the verifier sees the line's edges
-# Curvature gate (doc/runs/s26_rule.md, addendum 1): a candidate filling less than this of its minimum-area
-# rectangle is a curved line whose rectangle crop shows a thin arc in an empty box, unlike the straight lines the
-# verifier learnt from; it keeps its own score.
+# Curvature gate: a candidate filling less than this of its minimum-area rectangle is a curved line whose rectangle
+# crop shows a thin arc in an empty box, unlike the straight lines the verifier learnt from; it keeps its own score
+# (doc/detector.md, "Verifier"). The one definition: export writes it into the verifier's settings ("min_fill"),
+# which the C++ detector reads.
 MIN_FILL = 0.7
+# The metadata_props key of the verifier's settings (as training.atrr.export.SETTINGS_KEY for detector models).
+SETTINGS_KEY = "adaptivetext.settings"
+
+
+def verifier_settings(threshold, weight, detector_threshold):
+    """The verifier's own settings JSON: the fusion it computes (baked into the graph) and its crop fill gate."""
+    return {"version": 1, "kind": "verifier", "fusion_weight": float(weight), "threshold": float(threshold),
+            "detector_threshold": float(detector_threshold), "min_fill": float(MIN_FILL)}
 
 
 def rectified_crop(img, pts):
@@ -399,6 +409,11 @@ def cmd_export(args):
         torch.onnx.export(exported, dummy, args.out, input_names=["crops", "score_logit", "shape"],
                           output_names=["score"], opset_version=11,
                           dynamic_axes={k: {0: "n"} for k in ("crops", "score_logit", "shape", "score")})
+    proto = onnx.load(args.out)
+    entry = proto.metadata_props.add()
+    entry.key = SETTINGS_KEY
+    entry.value = json.dumps(verifier_settings(args.threshold, args.weight, args.detector_threshold), sort_keys=True)
+    onnx.save(proto, args.out)
     print(json.dumps({"out": args.out, "text_logit_shift": shift, "threshold": args.threshold, "weight": args.weight,
                       "detector_threshold": args.detector_threshold, "bytes": os.path.getsize(args.out)}))
 

@@ -62,7 +62,7 @@ def test_average_precision_by_hand():
 
 
 def test_half_resolution_stem_is_the_network_on_the_averaged_crop():
-    """v5's start: one 6 x 6 stride-2 convolution = the 3 x 3 one over the 2 x 2 average (session 27)."""
+    """v5's start: one 6 x 6 stride-2 convolution = the 3 x 3 one over the 2 x 2 average."""
     torch.manual_seed(4)
     model = verifier.Verifier().eval()
     stem = verifier.half_resolution_stem(model).eval()
@@ -77,7 +77,7 @@ def test_half_resolution_stem_is_the_network_on_the_averaged_crop():
 def test_export_runs_in_opencv_as_the_network_and_fusion_in_pytorch(tmp_path, arch):
     """The exported graph (all convolutions, score arithmetic inside) against the trained module and the fusion
     written out here: a calibrated line model's scores (shift 0.8473, threshold 0.7) and the raw ones (0, 0.5), with
-    the fusion weights 0.5 (sessions 25-27) and 0.75 (session 28's shipped one)."""
+    the fusion weights 0.5 and 0.75 (the shipped verifier's)."""
     cv2 = pytest.importorskip("cv2")
     torch.manual_seed(3)
     model = verifier.Verifier(**arch)
@@ -125,8 +125,8 @@ def test_shipped_verifier_re_exports_byte_for_byte(tmp_path):
     import os
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
     out = str(tmp_path / "v.onnx")
-    verifier.main(["export", "--verifier", os.path.join(root, "training/checkpoints/verifier_s27_v6.pt"),
-                   "--line_checkpoint", os.path.join(root, "training/checkpoints/campaign_lines_s17_soup8_cal.pt"),
+    verifier.main(["export", "--verifier", os.path.join(root, "training/checkpoints/verifier_v1.pt"),
+                   "--line_checkpoint", os.path.join(root, "training/checkpoints/lines_v1.pt"),
                    "--threshold", "0.5", "--weight", "0.75", "--out", out])
     assert open(out, "rb").read() == open(os.path.join(root, "data/models/adaptivetext_verifier.onnx"), "rb").read()
 

@@ -6,6 +6,7 @@
 #include "precomp.hpp"
 #include "candidate_verifier.hpp"
 #include "model_dirs.hpp"
+#include "model_settings.hpp"
 #include "parameter_checks.hpp"
 #include "postprocess.hpp"
 #include "preprocess.hpp"
@@ -25,32 +26,23 @@ namespace cv {
 
 namespace {
 
+// File names of the shipped models, for the names create() and setVerifier() accept instead of a path
+// (doc/detector.md, "Default model"). How a model runs comes from the settings it carries, not from its name.
 const char* const kDefaultModelName = "adaptivetext_default.onnx";  // the line model
 const char* const kWordModelName = "adaptivetext_words.onnx";
 const char* const kVerifierName = "adaptivetext_verifier.onnx";  // the line model's candidate verifier
-// Names create() accepts instead of a path, for the shipped models (doc/detector.md, "Default model").
 const char* const kLinesAlias = "lines";
 const char* const kWordsAlias = "words";
 const char* const kVerifierAlias = "verifier";
-// The line model's two passes (doc/accuracy.md, "Two scales"): long side 512 for long lines, 672 for lines
-// thinner than 32 px at 512; chosen on the three validation splits within the peer's latency. One pass at 640,
-// the default until session 15, lost small lines; one at 704 lost long ones. Larger second passes (736-864, splits
-// 16-40, a second-pass score threshold) all validated lower in session 22 (doc/training.md): on TD500 they add
-// clutter and line fragments, which also suppress whole lines of the first pass.
-const int kDefaultSideLength = 512;
-const int kDefaultSmallTextSide = 672;
-const float kDefaultSmallTextSplit = 32.f;
-// The word model's best long side on its validation split, ICDAR2015 img_801-900 (doc/model_card.md): its
-// words are small in 1280x720 frames, and 640 halves them.
-const int kWordModelSideLength = 1120;
+// create()'s scoreThreshold / nmsThreshold default: take the model's (detector.hpp).
+const float kFromModel = -1.f;
 // Nets kept per network input size. OpenCV 4.6 has been seen to compute wrong results when one Net is
 // reused across input shapes (doc/detector.md), so a Net only ever runs one shape; a few are kept so that
 // a video or a fixed-size policy never reloads, and a folder of mixed sizes reloads only on new sizes.
 // Four, so that two passes over frames of two sizes (MSRA-TD500's) never reload.
 const size_t kMaxCachedNets = 4;
-// The shipped verifier's candidate score (detector.hpp, setVerifier's default): the shipped line model's scores
-// are calibrated so that 0.7 means its raw 0.5; 0.2045 is its raw 0.099, the floor of 0.1 chosen in session 26.
-const float kDefaultVerifierCandidateScore = 0.2045f;
+// setVerifier()'s default candidate score (detector.hpp), reported while no verifier is set.
+const float kSetVerifierDefaultCandidateScore = 0.2045f;
 
 // The public bounds (detector.hpp) are the ones preprocessing enforces.
 static_assert((int)AdaptiveTextDetector::MAX_INPUT_SIDE == (int)adaptivetext::detail::MAX_INPUT_SIDE,
@@ -66,6 +58,7 @@ bool fastConvolutionsAllowed()
 }
 
 using adaptivetext::detail::findShippedModel;  // model_dirs.hpp: the folders searched (doc/detector.md)
+using adaptivetext::detail::defaultModelDirs;
 
 // "" and "lines" name the shipped line model, "words" the shipped word model; anything else is a path.
 String resolveModel(const String& model)
@@ -77,53 +70,49 @@ String resolveModel(const String& model)
     return model;
 }
 
-String fileNameOf(const String& path)
+String folderOf(const String& path)
 {
     const size_t slash = path.find_last_of("/\\");
-    return path.substr(slash == String::npos ? 0 : slash + 1);
+    return slash == String::npos ? String() : path.substr(0, slash);
 }
 
-// The shipped word model, named "words" or given by a path to its file (the ONNX graph carries no settings that
-// OpenCV 4.6 exposes, so the file name is what tells it from the line model).
-bool isWordModel(const String& model)
+// The verifier a model's settings pair it with: the first file of that name, beside the model (a copied pair stays
+// a pair) and then where the shipped models are searched, whose SHA-256 is the one the settings give. "" with a
+// warning when there is none: the model still works without it, and a verifier of other bytes was trained or
+// calibrated for another model (doc/detector.md, "Verifier").
+String pairedVerifierFor(const String& modelPath, const adaptivetext::detail::VerifierPairing& pairing)
 {
-    return model == kWordsAlias || fileNameOf(model) == kWordModelName;
-}
-
-// The shipped line model, by name or by a path to its file: the one model the shipped verifier was trained for.
-bool isShippedLineModel(const String& model)
-{
-    return model.empty() || model == kLinesAlias || fileNameOf(model) == kDefaultModelName;
-}
-
-// The shipped verifier for the line model at modelPath: beside it first (a copied pair stays a pair), then where
-// the shipped models are searched; "" with a warning when it is nowhere, since the model still works without it.
-String shippedVerifierFor(const String& modelPath)
-{
-    const size_t slash = modelPath.find_last_of("/\\");
-    const String beside = slash == String::npos ? String(kVerifierName)
-                                                : utils::fs::join(modelPath.substr(0, slash), kVerifierName);
-    if (utils::fs::exists(beside))
-        return beside;
-    const String shipped = adaptivetext::detail::searchShippedModel(kVerifierName);
-    if (!shipped.empty())
-        return shipped;
-    CV_LOG_WARNING(NULL, "AdaptiveTextDetector: the shipped verifier " << kVerifierName << " was not found beside "
-                   << modelPath << " nor in the shipped models' folders; the line model runs without it, and finds "
-                   "fewer lines (doc/detector.md, \"Verifier\")");
+    std::vector<String> candidates;
+    const String folder = folderOf(modelPath);
+    candidates.push_back(folder.empty() ? pairing.file : utils::fs::join(folder, pairing.file));
+    for (const String& dir : defaultModelDirs())
+        candidates.push_back(utils::fs::join(dir, pairing.file));
+    String mismatched;
+    for (const String& path : candidates)
+    {
+        if (!utils::fs::exists(path) || utils::fs::isDirectory(path))
+            continue;
+        std::ifstream f(path, std::ios::binary);
+        const std::vector<uchar> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+        const std::string sha = adaptivetext::detail::sha256Hex(bytes.data(), bytes.size());
+        if (sha == pairing.sha256)
+            return path;
+        mismatched += "\n  " + path + " (SHA-256 " + sha + ")";
+    }
+    if (!mismatched.empty())
+    {
+        CV_LOG_WARNING(NULL, "AdaptiveTextDetector: the model " << modelPath << " is paired with the verifier "
+                       << pairing.file << " of SHA-256 " << pairing.sha256 << ", but the files of that name differ:"
+                       << mismatched << "\nThe model runs without a verifier, and finds fewer lines; put the matching "
+                       "file beside the model, or call setVerifier() (doc/detector.md, \"Verifier\")");
+    }
+    else
+    {
+        CV_LOG_WARNING(NULL, "AdaptiveTextDetector: the verifier " << pairing.file << " that the model " << modelPath
+                       << " is paired with was not found beside it nor in the shipped models' folders; the model runs "
+                       "without it, and finds fewer lines (doc/detector.md, \"Verifier\")");
+    }
     return String();
-}
-
-// The keep-aspect long side a detector starts with: the one its shipped model was validated at.
-int defaultSideLength(const String& model)
-{
-    return isWordModel(model) ? kWordModelSideLength : kDefaultSideLength;
-}
-
-// The word model runs one pass: its long side 1120 was chosen for one pass, and a second would double its cost.
-int defaultSmallTextSide(const String& model)
-{
-    return isWordModel(model) ? 0 : kDefaultSmallTextSide;
 }
 
 std::vector<uchar> readFileBytes(const String& path)
@@ -151,16 +140,18 @@ class AdaptiveTextDetectorImpl CV_FINAL : public AdaptiveTextDetector
 public:
     AdaptiveTextDetectorImpl(const String& model, const Size& inputSize, float scoreThreshold, float nmsThreshold,
                              int backendId, int targetId)
-        : policy_(INPUT_SIZE_LONG_SIDE), defaultSide_(defaultSideLength(model)), sideLength_(defaultSide_),
-          smallTextSide_(defaultSmallTextSide(model)), smallTextSplit_(kDefaultSmallTextSplit),
-          scoreThreshold_(scoreThreshold),
+        : policy_(INPUT_SIZE_LONG_SIDE), defaultPolicy_(INPUT_SIZE_LONG_SIDE),
+          defaultSide_(adaptivetext::detail::GENERIC_SIDE_LENGTH), sideLength_(defaultSide_), smallTextSide_(0),
+          smallTextSplit_(adaptivetext::detail::GENERIC_SMALL_TEXT_SPLIT), scoreThreshold_(scoreThreshold),
           nmsThreshold_(nmsThreshold), backendId_(backendId), targetId_(targetId),
           fastConvolutionsAllowed_(fastConvolutionsAllowed())
     {
         // The settings are checked before the model is loaded, so that a bad one fails fast, by its name.
         setInputSize(inputSize);
-        setScoreThreshold(scoreThreshold);
-        setNMSThreshold(nmsThreshold);
+        if (scoreThreshold != kFromModel)
+            setScoreThreshold(scoreThreshold);
+        if (nmsThreshold != kFromModel)
+            setNMSThreshold(nmsThreshold);
         setPreferableBackend(backendId);
         setPreferableTarget(targetId);
         const String path = resolveModel(model);
@@ -174,12 +165,8 @@ public:
         modelBytes_ = readFileBytes(path);
         applyBackendAndTarget(net);
         nets_.push_back(Entry{ Size(), net, fast });  // Size(): not yet run, takes the first size
-        if (isShippedLineModel(model))
-        {
-            const String verifier = shippedVerifierFor(path);
-            if (!verifier.empty())
-                setVerifier(verifier, kDefaultVerifierCandidateScore);
-        }
+        applyModelSettings(adaptivetext::detail::readModelSettings(modelBytes_, path), path, inputSize,
+                           scoreThreshold == kFromModel, nmsThreshold == kFromModel);
     }
 
     void detect(InputArray frame, std::vector<std::vector<Point> >& detections,
@@ -219,7 +206,7 @@ public:
         if (size == Size())
         {
             std::lock_guard<std::mutex> lock(mutex_);
-            policy_ = INPUT_SIZE_LONG_SIDE;
+            policy_ = defaultPolicy_;
             sideLength_ = defaultSide_;
             fixedSize_ = Size();
             return;
@@ -341,6 +328,36 @@ public:
     }
 
 private:
+    // The model's own settings (doc/detector.md, "Model settings"): the keep-aspect policy it starts with and
+    // returns to on setInputSize(Size()), its passes, and the thresholds and verifier that create() was not given.
+    void applyModelSettings(const adaptivetext::detail::ModelSettings& settings, const String& path,
+                            const Size& inputSize, bool scoreFromModel, bool nmsFromModel)
+    {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            defaultPolicy_ = settings.policy;
+            defaultSide_ = adaptivetext::detail::roundToStride(settings.sideLength);
+            if (inputSize == Size())
+            {
+                policy_ = defaultPolicy_;
+                sideLength_ = defaultSide_;
+            }
+            smallTextSide_ = settings.smallTextSide == 0 ? 0
+                                                         : adaptivetext::detail::roundToStride(settings.smallTextSide);
+            smallTextSplit_ = settings.smallTextSplit;
+            if (scoreFromModel)
+                scoreThreshold_ = settings.scoreThreshold;
+            if (nmsFromModel)
+                nmsThreshold_ = settings.nmsThreshold;
+        }
+        if (settings.hasVerifier)
+        {
+            const String verifier = pairedVerifierFor(path, settings.verifier);
+            if (!verifier.empty())
+                setVerifier(verifier, settings.verifier.candidateScore);
+        }
+    }
+
     struct Entry
     {
         Size inputSize;
@@ -503,7 +520,8 @@ private:
     std::vector<uchar> modelBytes_;
     int policy_;
     Size fixedSize_;
-    int defaultSide_;  // the long side of the default policy: 512, or the word model's (isWordModel)
+    int defaultPolicy_;  // the keep-aspect policy and side of the model's settings (setInputSize(Size()))
+    int defaultSide_;
     int sideLength_;
     int smallTextSide_;     // the second pass's side; 0: one pass
     float smallTextSplit_;  // first-pass input pixels
@@ -512,9 +530,9 @@ private:
     int backendId_;
     int targetId_;
     const bool fastConvolutionsAllowed_;  // ADAPTIVETEXT_FAST_CONV, read once at creation
-    // The shipped line model starts with the shipped verifier (doc/runs/s27_rule.md); any other model with none.
+    // The verifier the model's settings pair it with, or setVerifier()'s (doc/detector.md, "Verifier").
     Ptr<adaptivetext::detail::CandidateVerifier> verifier_;
-    float verifierCandidateScore_ = kDefaultVerifierCandidateScore;
+    float verifierCandidateScore_ = kSetVerifierDefaultCandidateScore;
     mutable std::mutex mutex_;
     mutable std::list<Entry> nets_;
 };

@@ -6,9 +6,12 @@
 // training/atrr/verifier.py computes them (rectified_crop, shape_features): the network was trained on those.
 #include "precomp.hpp"
 #include "candidate_verifier.hpp"
+#include "model_settings.hpp"
 
 #include "opencv2/adaptivetext/evaluation.hpp"  // polygonIoU
 
+#include <fstream>
+#include <iterator>
 #include <numeric>
 
 namespace cv {
@@ -66,11 +69,19 @@ Vec2f verifierShape(const std::vector<Point2f>& polygon, const Size& frameSize)
     return Vec2f(std::log(longSide / shortSide), std::log(shortSide / frameLong * 100.f));
 }
 
-CandidateVerifier::CandidateVerifier(const String& path) : path_(path)
+CandidateVerifier::CandidateVerifier(const String& path) : path_(path), minFill_(0.f)
 {
+    std::vector<uchar> bytes;
+    {
+        std::ifstream f(path, std::ios::binary);
+        if (!f.is_open())
+            CV_Error(Error::StsParseError, format("AdaptiveTextDetector: cannot read the verifier '%s': the file "
+                                                  "cannot be opened", path.c_str()));
+        bytes.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+    }
     try
     {
-        net_ = dnn::readNetFromONNX(path);
+        net_ = dnn::readNetFromONNX(reinterpret_cast<const char*>(bytes.data()), bytes.size());
     }
     catch (const cv::Exception& e)
     {
@@ -94,6 +105,8 @@ CandidateVerifier::CandidateVerifier(const String& path) : path_(path)
     if (probe.size() != 1)
         CV_Error(Error::StsBadArg, format("AdaptiveTextDetector: '%s' is not an adaptivetext verifier: it gives "
                                           "%d values for one candidate, not 1", path.c_str(), (int)probe.size()));
+    // After the probe, so that a detector model given as a verifier is refused as not a verifier, by its inputs.
+    minFill_ = readVerifierSettings(bytes, path).minFill;
 }
 
 std::vector<float> CandidateVerifier::forward(const Mat& crops, const Mat& scoreLogits, const Mat& shapes)
@@ -150,7 +163,7 @@ std::vector<float> CandidateVerifier::rescore(const Mat& frame, const TextPolygo
     std::vector<float> scores = candidates.scores;  // the gated ones keep theirs
     std::vector<int> asked;
     for (size_t i = 0; i < candidates.polygons.size(); ++i)
-        if (fillRatio(candidates.polygons[i]) >= VERIFIER_MIN_FILL)
+        if (fillRatio(candidates.polygons[i]) >= minFill_)
             asked.push_back((int)i);
     const int n = (int)asked.size();
     if (n == 0)

@@ -16,14 +16,9 @@ namespace detail {
 
 enum VerifierCrop { VERIFIER_CROP_HEIGHT = 32, VERIFIER_CROP_WIDTH = 128 };
 
-/** Curvature gate: a candidate filling less than this of its minimum-area rectangle is a curved line; its rectangle
- *  crop shows a thin arc in an empty box, unlike the straight lines the verifier learnt from, so it keeps its own
- *  score (doc/runs/s26_rule.md, addendum 1; training/atrr/verifier.py, MIN_FILL). */
-const float VERIFIER_MIN_FILL = 0.7f;
-
 /** Near-duplicates never reach the verifier: a candidate overlapping a higher-scored one at polygon IoU >= this is
  *  dropped first. The NMS after the verifier (0.1) keeps at most one of such a pair anyway; asking the verifier about
- *  each halves its work (doc/runs/s27_rule.md, addenda 7-8; training/atrr/verifier.py, distinct_candidates). */
+ *  each halves its work (doc/detector.md, "Verifier"; training/atrr/verifier.py, distinct_candidates). */
 const float VERIFIER_DEDUP_IOU = 0.8f;
 
 /** The candidates that overlap no higher-scored kept one at polygon IoU >= minIoU (greedy, highest score first,
@@ -45,23 +40,29 @@ Vec2f verifierShape(const std::vector<Point2f>& polygon, const Size& frameSize);
 class CandidateVerifier
 {
 public:
-    /** Reads the .onnx and runs it once on a dummy candidate, so that a file that is not a verifier fails here,
-     *  with a message, rather than in the first detect(). */
+    /** Reads the .onnx and its settings (model_settings.hpp: the curvature gate) and runs it once on a dummy
+     *  candidate, so that a file that is not a verifier fails here, with a message, rather than in the first
+     *  detect(). */
     explicit CandidateVerifier(const String& path);
 
     /** The candidates' new scores, in the detector's score space (one per polygon; a gated candidate, fillRatio
-     *  under VERIFIER_MIN_FILL, keeps its own). `frame` is the detector's input frame (8-bit, 1, 3 or 4
-     *  channels). Not thread-safe: the caller serialises it. */
+     *  under minFill(), keeps its own). `frame` is the detector's input frame (8-bit, 1, 3 or 4 channels). Not
+     *  thread-safe: the caller serialises it. */
     std::vector<float> rescore(const Mat& frame, const TextPolygons& candidates);
 
     void setPreferableBackend(int backendId) { net_.setPreferableBackend(backendId); }
     void setPreferableTarget(int targetId) { net_.setPreferableTarget(targetId); }
     const String& path() const { return path_; }
+    /** The curvature gate, from the verifier's settings ("min_fill"; 0, no gate, without them): a candidate filling
+     *  less than this of its minimum-area rectangle is a curved line whose rectangle crop shows a thin arc in an
+     *  empty box, unlike the straight lines the verifier learnt from, so it keeps its own score. */
+    float minFill() const { return minFill_; }
 
 private:
     std::vector<float> forward(const Mat& crops, const Mat& scoreLogits, const Mat& shapes);
 
     String path_;
+    float minFill_;
     dnn::Net net_;
 };
 

@@ -5,7 +5,7 @@
 // readModel / readModelFromBuffer: cv::dnn::readNetFromONNX plus messages that say what is wrong with the
 // model and what to do. OpenCV 4.6's own messages for these cases ("Failed to parse ONNX model",
 // "Can't create layer ... of type ...", an assertion on model_proto.has_graph()) name neither the cause
-// nor the fix; see doc/opencv_observations.md for the exact texts they are recognised by.
+// nor the fix; see doc/design/opencv_observations.md for the exact texts they are recognised by.
 #include "precomp.hpp"
 #include "onnx_payload_check.hpp"
 

@@ -2,7 +2,9 @@
 // It is subject to the license terms in the LICENSE file found in the top-level directory
 // of this distribution and at http://opencv.org/license.html.
 
-// A walk over the protobuf wire format (no ONNX schema or protobuf library needed): ModelProto.graph →
+// A walk over the protobuf wire format (no ONNX schema or protobuf library needed). It also reads
+// ModelProto.metadata_props, which OpenCV 4.6's importer does not expose (the model settings, doc/model_format.md).
+// ModelProto.graph →
 // GraphProto.initializer and every node attribute's t / tensors / g / graphs, recursively. For each tensor
 // it applies the element count that OpenCV 4.6's getMatFromTensor() copies for its data type and compares
 // it with what the payload holds. A second walk checks that every node input of the main graph is defined
@@ -23,7 +25,7 @@ namespace {
 // Field numbers of OpenCV's modules/dnn/src/onnx/opencv-onnx.proto (the same as onnx.proto).
 enum : uint32_t
 {
-    MODEL_GRAPH = 7,
+    MODEL_GRAPH = 7, MODEL_METADATA_PROPS = 14, ENTRY_KEY = 1, ENTRY_VALUE = 2,
     GRAPH_NODE = 1, GRAPH_INITIALIZER = 5,
     GRAPH_INPUT = 11, VALUE_INFO_NAME = 1,
     NODE_INPUT = 1, NODE_OUTPUT = 2, NODE_NAME = 3, NODE_OP_TYPE = 4, NODE_ATTRIBUTE = 5,
@@ -415,6 +417,40 @@ std::string nameField(const Bytes& message, uint32_t number)
 }
 
 }  // namespace
+
+bool findMetadataProp(const uchar* data, size_t size, const std::string& key, std::string& value)
+{
+    if (!data || size == 0)
+        return false;
+    const Bytes model = { data, data + size };
+    WireReader r(model);
+    Field f;
+    bool found = false;
+    while (r.next(f))
+    {
+        if (f.number != MODEL_METADATA_PROPS || f.wire != WIRE_BYTES)
+            continue;
+        // StringStringEntryProto: key = 1, value = 2; a repeated key: the last entry wins, as in onnx.
+        std::string k, v;
+        WireReader e(f.bytes);
+        Field g;
+        while (e.next(g))
+        {
+            if (g.wire != WIRE_BYTES)
+                continue;
+            if (g.number == ENTRY_KEY)
+                k = g.bytes.str();
+            else if (g.number == ENTRY_VALUE)
+                v = g.bytes.str();
+        }
+        if (k == key)
+        {
+            value = v;
+            found = true;
+        }
+    }
+    return found;
+}
 
 std::string findShortTensorPayload(const uchar* data, size_t size)
 {

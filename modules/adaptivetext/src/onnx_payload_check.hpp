@@ -28,6 +28,10 @@ std::string findShortTensorPayload(const uchar* data, size_t size);
  *  dereferences a null pointer for a Conv whose weight input is such a name (doc/fuzzing.md, finding 4). */
 std::string findUndefinedNodeInput(const uchar* data, size_t size);
 
+/** The value of ModelProto.metadata_props[key] (the last entry of that key); false when there is none or the
+ *  bytes are not a protobuf message up to that entry. OpenCV 4.6's importer does not expose the metadata. */
+bool findMetadataProp(const uchar* data, size_t size, const std::string& key, std::string& value);
+
 /** Throws cv::Exception(Error::StsUnsupportedFormat) naming `source` and the tensor or node when
  *  findShortTensorPayload() or findUndefinedNodeInput() finds something. */
 void checkBeforeImport(const std::vector<uchar>& bytes, const std::string& source);

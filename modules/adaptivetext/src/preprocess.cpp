@@ -55,7 +55,7 @@ void checkFrame(const Mat& frame)
 // HxWx3 8-bit BGR -> 1x3xHxW float blob, values unchanged. Written out instead of dnn::blobFromImage, which
 // also allocates a full-size float copy of the image: on this project's 2-core VM glibc hands those big blocks
 // back to the kernel after each call and faulting them in again cost 60-190 ms per frame at 976x736-1600x900,
-// against about 1 ms for this loop (doc/opencv_observations.md §6).
+// against about 1 ms for this loop (doc/design/opencv_observations.md §6).
 static Mat packBlob(const Mat& bgr)
 {
     CV_Assert(bgr.type() == CV_8UC3);

@@ -17,9 +17,9 @@ enum { NETWORK_STRIDE = 16 };
 
 /** Longest network input side (a multiple of NETWORK_STRIDE). The short-side policy on a strip would
  *  otherwise ask for millions of pixels per side (a 4095x1 frame at short side 256: a 1048320x256 input,
- *  3.2 GB of blob; doc/fuzzing.md, finding 3). 4096 is over 6x the default side (640) and above the sizes
- *  the models are trained at; a 4096x4096 input is a 192 MiB blob (the backbone's feature maps take
- *  several times that, so such sizes are for big machines). */
+ *  3.2 GB of blob; doc/fuzzing.md, finding 3). 4096 is over 3.5x the largest long side a shipped model runs
+ *  at (1120, the word model) and above the sizes the models are trained at; a 4096x4096 input is a 192 MiB
+ *  blob (the backbone's feature maps take several times that, so such sizes are for big machines). */
 enum { MAX_INPUT_SIDE = 4096 };
 
 /** Rounds a side length to the nearest multiple of NETWORK_STRIDE, at least NETWORK_STRIDE. */

@@ -3,7 +3,7 @@
 // of this distribution and at http://opencv.org/license.html.
 
 // A direct 3x3 convolution for the CPU, used in place of OpenCV 4.6's Convolution where it fits
-// (doc/opencv_observations.md §11, doc/detector.md "Fast 3x3 convolutions on the CPU").
+// (doc/design/opencv_observations.md §11, doc/detector.md "Fast 3x3 convolutions on the CPU").
 //
 // Why: the backbone's 13 convolutions are ~80 % of detect(), and OpenCV 4.6's kernels run them at 48-63 ms
 // (672x512, 2 threads; about 42 GMAC/s on this narrow, 8-64-channel stack) where this direct kernel takes
@@ -11,9 +11,9 @@
 // input vector once per block of output channels.
 //
 // What fits: 3x3 kernel, stride 1, padding = dilation (1 or 2, "same" output), one group, output channels
-// divisible by 8, float32 weights, and a CPU with AVX-512F or AVX2 + FMA (end to end on the sample image, this
-// machine, 2 threads: OpenCV's convolutions 83-85 ms, the AVX2 kernel 55-63, the AVX-512 one 34-43;
-// doc/runs/s32_kernel_isa.log).
+// divisible by 8, float32 weights, and a CPU with AVX-512F or AVX2 + FMA (end to end on the sample image, the
+// benchmark machine, 2 threads: OpenCV's convolutions 83-85 ms, the AVX2 kernel 55-63, the AVX-512 one 34-43;
+// doc/detector.md, "Fast 3x3 convolutions on the CPU", names the CPU and the log).
 // FastConv3x3Layer::create returns OpenCV's own ConvolutionLayer for anything else, so it can stand in for
 // "Convolution" while a whole model is imported.
 #include "../precomp.hpp"
@@ -258,7 +258,7 @@ public:
         outputs.assign(1, dnn::MatShape{ x[0], cout_, x[2], x[3] });
         // The zero-bordered copy of one sample. An `internals` blob, so that cv::dnn allocates it once per
         // input size: on this project's VM, first touches of a fresh multi-megabyte block cost more than the
-        // arithmetic (doc/opencv_observations.md §6). Its content is not kept between calls (cv::dnn may share
+        // arithmetic (doc/design/opencv_observations.md §6). Its content is not kept between calls (cv::dnn may share
         // the memory), so forward() rewrites the border every time.
         internals.assign(1, dnn::MatShape{ cin_, x[2] + 2 * dilation_, paddedWidth(x[3]) });
         return false;

@@ -39,7 +39,7 @@ public:
     {
         INPUT_SIZE_FIXED = 0,       //!< resize to exactly getInputSize() (no aspect kept)
         INPUT_SIZE_SHORT_SIDE = 1,  //!< keep aspect; short side = getSideLength()
-        INPUT_SIZE_LONG_SIDE = 2    //!< keep aspect; long side = getSideLength() (the default, 512)
+        INPUT_SIZE_LONG_SIDE = 2    //!< keep aspect; long side = getSideLength() (the models' default)
     };
 
     /** Bounds of the size settings. Every setter (and create) refuses a value outside its documented range
@@ -54,27 +54,35 @@ public:
     virtual ~AdaptiveTextDetector();
 
     /** @brief Creates a detector from an adaptivetext ONNX model (registers the custom layers first).
+
+    The model file carries the settings it is run with (its ONNX metadata "adaptivetext.settings", written by
+    training/atrr/export.py; doc/model_format.md, "Settings"): the keep-aspect input size and the second,
+    small-text pass, the score and NMS thresholds, and the verifier it is paired with (found by file name beside
+    the model, then where the shipped models are searched, and used only when its SHA-256 matches). So a model
+    runs the same under any file name. A model without settings runs with generic ones: one pass at long side
+    512, score 0.7, NMS 0.1, no verifier (doc/detector.md, "Model settings"). Settings that are present but
+    malformed or out of range raise Error::StsParseError naming the field. The arguments below and the setters
+    override the model's settings.
     @param model path to the .onnx file, or the name of a shipped model: "" or "lines" = the default, text-line
-           model adaptivetext_default.onnx (MSRA-TD500-style lines, Chinese and English); "words" = the word
-           model adaptivetext_words.onnx (ICDAR2015-style words; named so, the detector starts at long side 1120,
-           the word model's best on its validation split, see doc/model_card.md); shipped models are
-           searched in $ADAPTIVETEXT_MODEL_DIR, then the install prefix holding the library
-           (share/adaptivetext/models), then the source tree's data/models/, then the configured install folder
-    @param inputSize fixed network input size (rounded to multiples of 16; one pass); Size() (default) = keep
-           aspect, long side 512 plus a second pass at 672 for small text (setSmallTextPass), or one pass at 1120
-           for the model named "words"; otherwise as setInputSize
-    @param scoreThreshold minimum text score of a kept polygon, in [0, 1] (the defaults, the two passes and 0.7,
-           are the shipped model's best on its validation splits; doc/model_card.md)
-    @param nmsThreshold polygon-IoU threshold of the non-maximum suppression, in [0, 1]; the default 0.1 drops
-           the overlapping pieces both shipped models return for one line or word (0.3 until 2026-11-29;
-           chosen on the validation splits, doc/accuracy.md "Polygon NMS")
+           model adaptivetext_default.onnx (MSRA-TD500-style lines, Chinese and English; long side 512 plus a
+           small-text pass at 672, with its verifier); "words" = the word model adaptivetext_words.onnx
+           (ICDAR2015-style words; one pass at long side 1120); shipped models are searched in
+           $ADAPTIVETEXT_MODEL_DIR, then the install prefix holding the library (share/adaptivetext/models),
+           then the source tree's data/models/, then the configured install folder
+    @param inputSize fixed network input size (rounded to multiples of 16; one pass); Size() (default) = the
+           model's keep-aspect policy and passes; otherwise as setInputSize
+    @param scoreThreshold minimum text score of a kept polygon, in [0, 1]; -1 (default) = the model's (0.7 for
+           both shipped models: their best on their validation splits, doc/models.md)
+    @param nmsThreshold polygon-IoU threshold of the non-maximum suppression, in [0, 1]; -1 (default) = the
+           model's (0.1 for both shipped models: it drops the overlapping pieces they return for one line or
+           word; chosen on the validation splits, doc/models.md)
     @param backendId a cv::dnn::Backend, DNN_BACKEND_DEFAULT..DNN_BACKEND_TIMVX (DNN_BACKEND_CUDA is
            accepted; custom layers run on the CPU there)
     @param targetId a cv::dnn::Target, DNN_TARGET_CPU..DNN_TARGET_NPU
     The settings are checked before the model is loaded (see InputSizeLimits for the errors).
     */
     CV_WRAP static Ptr<AdaptiveTextDetector> create(const String& model, const Size& inputSize = Size(),
-                                                    float scoreThreshold = 0.7f, float nmsThreshold = 0.1f,
+                                                    float scoreThreshold = -1.f, float nmsThreshold = -1.f,
                                                     int backendId = 0, int targetId = 0);
 
     /** @brief The model file create() loads for `model`: "" and "lines" give the shipped line model's path,
@@ -131,8 +139,9 @@ public:
     sideLength (same policy). A polygon whose minimum-area rectangle is thinner than splitHeight pixels, measured
     in the first pass's network input, is taken from the second pass; every other one from the first. Then one
     polygon NMS over both. One small model sees small text best at a large input and long lines best at a small
-    one (doc/accuracy.md, "Two scales"). The line model's default is sideLength 672, splitHeight 32 with the
-    first pass at long side 512; the word model ("words") and INPUT_SIZE_FIXED run one pass.
+    one (doc/accuracy.md, "Two scales"). The default is the model's settings: the shipped line model's is
+    sideLength 672, splitHeight 32 with the first pass at long side 512; the shipped word model, a model without
+    settings and INPUT_SIZE_FIXED run one pass.
     @param sideLength long (or short) side of the second pass, in [MIN_SIDE_LENGTH, MAX_INPUT_SIDE] pixels,
            rounded to multiples of 16; 0 turns the second pass off (else StsOutOfRange)
     @param splitHeight in (0, MAX_INPUT_SIDE] pixels of the first pass's input, not NaN (else StsOutOfRange)
@@ -156,14 +165,15 @@ public:
     With a verifier, each pass keeps its candidates scored at least candidateScore (instead of the score
     threshold); a candidate overlapping a higher-scored one at IoU >= 0.8 is dropped; the verifier gives the rest
     a new score, in the same score space, so that setScoreThreshold keeps its meaning; then the threshold and the
-    NMS. A verifier is trained on one line model's candidates: the shipped one (adaptivetext_verifier.onnx, found
-    beside the model or where create() finds the shipped models) goes with the shipped line model, which starts
-    with it (create("") or "lines"); every other model starts without one (doc/detector.md, "Verifier").
+    NMS. A verifier is trained on one line model's candidates: a model whose settings name its verifier starts
+    with it (the shipped line model with adaptivetext_verifier.onnx, under any file name; see create()); every
+    other model starts without one (doc/detector.md, "Verifier"). The verifier's own settings give its curvature
+    gate: a candidate filling less than "min_fill" of its minimum-area rectangle keeps its own score.
     @param model path to a verifier .onnx, "verifier" for the shipped one, or "" to turn the verifier off;
            a file that is not a verifier fails here (StsParseError, StsBadArg), not in detect()
     @param candidateScore the lowest score, in [0, 1], of a candidate the verifier sees (else StsOutOfRange);
            lower finds more lines and costs more; the default is the shipped pair's: the shipped line model's
-           scores are calibrated so that 0.7 means its raw 0.5, and 0.2045 means its raw 0.099 (doc/model_card.md)
+           scores are calibrated so that 0.7 means its raw 0.5, and 0.2045 means its raw 0.099 (doc/models.md)
     */
     CV_WRAP virtual void setVerifier(const String& model, float candidateScore = 0.2045f) = 0;
     /** @brief The verifier's path; "" when it is off. */
