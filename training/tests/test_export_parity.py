@@ -23,14 +23,13 @@ from torchvision.ops import box_iou
 
 from training.atrr import ops
 from training.atrr.config import ModelConfig
-from training.atrr.export import export, load_checkpoint
+from training.atrr.export import export
 from training.atrr.export import main as export_main
 from training.atrr.model import ATRR, OUTPUT_NAMES
 
 SEED = 9
 TOLERANCE = 1e-3  # of max(1, max |reference|)
 MARGIN = 1e-5  # smallest allowed distance of a decision from its threshold / neighbour
-STEM_CHECKPOINT = "training/checkpoints/campaign_lines_s29_stem_a.pt"  # session 29's distilled stem (S)
 FIRST_WEIGHT_INPUT = {"SEBlock": 1, "PointPairDecoder": 3}  # inputs from here on are initializers (§3)
 
 
@@ -284,20 +283,3 @@ def test_stride8_with_stage4_skip_parity_on_trained_weights(tmp_path):
         model.skip4.weight.normal_(0.0, 0.05)
         model.skip4.bias.normal_(0.0, 0.05)
     check_trained_model_parity(model, tmp_path, lambda g: "Add" in {n.op_type for n in g.node})
-
-
-def test_cheap_stem_parity_on_trained_weights(tmp_path):
-    """ModelConfig.stem (Conv 4x4 stride 2 with padding 1, then Conv 3x3) through both implementations, on the
-    committed distilled stem (doc/training.md, session 29)."""
-    dump_tool()
-    repo = os.path.join(os.path.dirname(__file__), "..", "..")
-    model = load_checkpoint(os.path.join(repo, STEM_CHECKPOINT)).eval()
-    assert model.cfg.stem == "k4s2"
-
-    def has_strided_4x4_conv(graph):
-        for node in graph.node:
-            attrs = {a.name: list(a.ints) for a in node.attribute}
-            if node.op_type == "Conv" and attrs.get("kernel_shape") == [4, 4] and attrs.get("strides") == [2, 2]:
-                return True
-        return False
-    check_trained_model_parity(model, tmp_path, has_strided_4x4_conv)
