@@ -112,8 +112,8 @@ BOOST_AUTO_TEST_CASE(shipped_verifier_scores_as_the_pytorch_network)
 
 BOOST_AUTO_TEST_CASE(the_shipped_line_model_starts_with_it_and_it_goes_by_name)
 {
-    // The shipped line model, by name, as the default or by its path, starts with the shipped verifier (session
-    // 27); the word model and any other model start without one.
+    // The shipped line model, by name, as the default or by its path, starts with the shipped verifier; the word
+    // model and any other model start without one.
     for (const String& name : { String("lines"), String(""), AdaptiveTextDetector::findModel("lines") })
     {
         const String path = AdaptiveTextDetector::create(name)->getVerifier();

@@ -25,7 +25,7 @@ from training.atrr.verifier import (MIN_FILL, fill_ratio, load_verifier, rectifi
 CHECKPOINT = os.path.join(ROOT, "training", "checkpoints", "verifier_s27_v6.pt")
 LINE_CHECKPOINT = os.path.join(ROOT, "training", "checkpoints", "campaign_lines_s17_soup8_cal.pt")
 IMAGE = os.path.join(ROOT, "data", "samples", "curved_text.jpg")
-THRESHOLD, DETECTOR_THRESHOLD, WEIGHT = 0.5, 0.7, 0.75  # the shipped pair's (doc/model_card.md; session 28)
+THRESHOLD, DETECTOR_THRESHOLD, WEIGHT = 0.5, 0.7, 0.75  # the shipped pair's (doc/models.md, "Verifier")
 
 
 def box(cx, cy, w, h, degrees):
