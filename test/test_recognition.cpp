@@ -13,6 +13,7 @@
 #include <opencv2/adaptivetext.hpp>
 #include <opencv2/adaptivetext/evaluation.hpp>
 #include <opencv2/core/utils/filesystem.hpp>
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #ifdef ADAPTIVETEXT_WITH_TEXT
 #include <opencv2/text.hpp>

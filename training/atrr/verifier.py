@@ -7,7 +7,7 @@ Why: a third of the care lines the line model misses on the validation splits ha
 in its pool before the NMS, scored 0.02-0.25 (doc/models.md, "Verifier"). The verifier reads each candidate's
 rectified crop (its minimum-area rectangle, long side horizontal, 32 x 128) with its score and shape, and says
 whether it is a line; the candidate's new score is (1 - w) score + w verifier (w 0.75 for the shipped verifier,
-chosen on the validation splits among 0.5-0.9: `eval --weights`, `export --weight`).
+chosen on the validation splits among 0.5-1.0: `eval --weights`, `export --weight`).
 
     python3 -m training.atrr.verifier pool --model raw.onnx --set NAME=GT_DIR:IMAGES_DIR --out P.npz
     python3 -m training.atrr.verifier train --pools A.npz B.npz --val V.npz --out v.pt --epochs 8
