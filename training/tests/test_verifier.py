@@ -121,7 +121,7 @@ def test_export_runs_in_opencv_as_the_network_and_fusion_in_pytorch(tmp_path, ar
 
 
 def test_shipped_verifier_re_exports_byte_for_byte(tmp_path):
-    """data/models/adaptivetext_verifier.onnx is what doc/model_card.md's command makes from committed checkpoints."""
+    """data/models/adaptivetext_verifier.onnx is what doc/models.md's command makes from committed checkpoints."""
     import os
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
     out = str(tmp_path / "v.onnx")
