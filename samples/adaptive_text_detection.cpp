@@ -27,9 +27,7 @@
 #include <iostream>
 
 // Checked output, option checks and the run summary (doc/reliability.md).
-#include "../apps/common/checked_output.hpp"
-#include "../apps/common/option_checks.hpp"
-#include "run_summary.hpp"
+#include "sample_utils.hpp"
 
 using namespace cv;
 
@@ -129,9 +127,9 @@ void writeResults(const std::string& dir, const std::string& name, const Mat& fr
         }
         txt << '\n';
     }
-    // Every write is checked; a failure throws adaptivetext_app::WriteError naming the file (doc/reliability.md).
-    adaptivetext_app::closeOrThrow(txt, utils::fs::join(dir, name + ".txt"));
-    adaptivetext_app::writeImageOrThrow(utils::fs::join(dir, name + ".png"), drawDetections(frame, d));
+    // Every write is checked; a failure throws adaptivetext_sample::WriteError naming the file (doc/reliability.md).
+    adaptivetext_sample::closeOrThrow(txt, utils::fs::join(dir, name + ".txt"));
+    adaptivetext_sample::writeImageOrThrow(utils::fs::join(dir, name + ".png"), drawDetections(frame, d));
 }
 
 // Writes a frame's results; false (with `error`) when they could not be kept.
@@ -143,7 +141,7 @@ bool writeFrameResults(const std::string& dir, const std::string& name, const Ma
         writeResults(dir, name, frame, d);
         return true;
     }
-    catch (const adaptivetext_app::WriteError& e)
+    catch (const adaptivetext_sample::WriteError& e)
     {
         error = e.what();
         return false;
@@ -189,7 +187,7 @@ int runImages(const Ptr<AdaptiveTextDetector>& detector, const std::vector<std::
               const std::string& outDir)
 {
     std::vector<double> latencies;
-    adaptivetext_app::RunSummary summary;
+    adaptivetext_sample::RunSummary summary;
     for (const std::string& file : files)
     {
         ++summary.frames;
@@ -257,7 +255,7 @@ int runVideo(const Ptr<AdaptiveTextDetector>& detector, const std::string& input
     const std::string name = isCamera ? "camera" + input : stem(input);
     Mat frame;
     std::vector<double> latencies;
-    adaptivetext_app::RunSummary summary;
+    adaptivetext_sample::RunSummary summary;
     for (int index = 0; cap.read(frame) && !frame.empty(); ++index)
     {
         ++summary.frames;
@@ -310,7 +308,7 @@ int runVideo(const Ptr<AdaptiveTextDetector>& detector, const std::string& input
 std::string checkOptions(float score, float nms, int width, int height, int longSide, int shortSide, int smallSide,
                          float smallSplit, float verifierScore, int backend, int target)
 {
-    adaptivetext_app::OptionErrors e;
+    adaptivetext_sample::OptionErrors e;
     const int maxSide = AdaptiveTextDetector::MAX_INPUT_SIDE, minSide = AdaptiveTextDetector::MIN_SIDE_LENGTH;
     e.unitInterval("score", score);
     e.unitInterval("nms", nms);
@@ -339,13 +337,13 @@ std::string checkOptions(float score, float nms, int width, int height, int long
 // Exit codes: 0 all inputs done, 1 an input or a write failed (listed on stderr), 2 a bad option.
 int main(int argc, char** argv)
 {
-    const adaptivetext_app::JoinedArgs args(argc, argv, {"-i", "--input", "-m", "--model", "-o", "--output", "--ocr_lang"});
+    const adaptivetext_sample::JoinedArgs args(argc, argv, {"-i", "--input", "-m", "--model", "-o", "--output", "--ocr_lang"});
     CommandLineParser parser(args.argc(), args.argv(), keys);
     parser.about("Arbitrary-shape scene text detection (adaptive text region representation)");
     if (argc == 1 || parser.has("help"))
     {
         parser.printMessage();
-        return argc == 1 ? adaptivetext_app::EXIT_USAGE : 0;
+        return argc == 1 ? adaptivetext_sample::EXIT_USAGE : 0;
     }
     const std::string input = parser.get<std::string>("input");
     const std::string model = parser.get<std::string>("model");
@@ -363,18 +361,18 @@ int main(int argc, char** argv)
     if (!parser.check())
     {
         parser.printErrors();
-        return adaptivetext_app::usageError(parser, "an option has a value that is not a number");
+        return adaptivetext_sample::usageError(parser, "an option has a value that is not a number");
     }
     if (input.empty())
-        return adaptivetext_app::usageError(parser, "--input is required");
+        return adaptivetext_sample::usageError(parser, "--input is required");
     const std::string optionError = checkOptions(score, nms, width, height, longSide, shortSide, smallSide, smallSplit,
                                                  verifierScore, backend, target);
     if (!optionError.empty())
-        return adaptivetext_app::usageError(parser, optionError);
+        return adaptivetext_sample::usageError(parser, optionError);
     // Before any work: a run whose results cannot be kept must not start.
     if (!outDir.empty())
     {
-        const std::string outError = adaptivetext_app::prepareOutputDir(outDir);
+        const std::string outError = adaptivetext_sample::prepareOutputDir(outDir);
         if (!outError.empty())
         {
             std::cerr << "error: " << outError << std::endl;
@@ -431,10 +429,10 @@ int main(int argc, char** argv)
                 return 1;
             }
             const int rc = runImages(detector, images, outDir);
-            return adaptivetext_app::stdoutWritten() ? rc : 1;
+            return adaptivetext_sample::stdoutWritten() ? rc : 1;
         }
         const int rc = isImageFile(input) ? runImages(detector, { input }, outDir) : runVideo(detector, input, outDir);
-        return adaptivetext_app::stdoutWritten() ? rc : 1;
+        return adaptivetext_sample::stdoutWritten() ? rc : 1;
     }
     catch (const cv::Exception& e)
     {

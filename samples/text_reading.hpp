@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "../apps/common/checked_output.hpp"
+#include "sample_utils.hpp"
 
 namespace text_reading {
 
@@ -79,7 +79,7 @@ public:
                 std::cerr << name << ": polygon " << k << " cannot be rectified: " << e.err << std::endl;
             }
             if (writeStrips_ && !dir.empty() && !strip.empty())
-                adaptivetext_app::writeImageOrThrow(  // a lost strip is a failed run, not a silent gap
+                adaptivetext_sample::writeImageOrThrow(  // a lost strip is a failed run, not a silent gap
                     cv::utils::fs::join(dir, cv::format("%s_%d.png", name.c_str(), (int)k)), strip);
             if (ocr_)
                 texts.push_back(withMargin.empty() ? std::string() : read(withMargin));

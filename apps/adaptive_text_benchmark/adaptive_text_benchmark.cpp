@@ -15,8 +15,8 @@
 //     summed per stage, then the detector's postprocess (polygons + NMS: the module's own postprocess.cpp,
 //     compiled into this tool because its functions are internal) on that forward's outputs;
 //  3. end to end: AdaptiveTextDetector::detect on the same image, `runs` calls in a row, as a caller of detect()
-//     sees it and as the peer's bench.py times its own pipeline (until session 16 each call came after a staged
-//     iteration, whose nets had just filled the caches).
+//     sees it and as the baseline's bench.py times its own pipeline (calls in a row, not each after a staged
+//     iteration, whose nets would just have filled the caches).
 // Medians, p10 and p90 over the iterations are printed as a table and as one JSON line.
 // Exit codes: 0 done, 1 a failure (model, image, or an output that could not be written), 2 a bad option.
 #include "../common/checked_output.hpp"

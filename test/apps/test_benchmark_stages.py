@@ -19,7 +19,8 @@ SHIPPED_LINE_MODEL = os.path.join(os.path.dirname(__file__), "..", "..", "data",
 def test_benchmark_puts_every_layer_before_the_rpn_in_the_backbone(run, model, image_file, model_path,
                                                                    backbone_layer, first_rpn_layer):
     """--list_layers names each layer's stage; every layer between preprocess and rpn_conv is backbone, from
-    rpn_conv to RoIAlign proposals. (Until session 13 the shipped model's backbone was counted as proposals.)"""
+    rpn_conv to RoIAlign proposals, also for a stage-4-skip model, whose backbone lies outside the /backbone/
+    scope."""
     path = model if model_path == "TINY" else model_path
     result = run("benchmark", "--model=%s" % path, "--image=%s" % image_file, "--sizes=64x48", "--threads=1",
                  "--runs=10", "--warmup=1", "--list_layers")

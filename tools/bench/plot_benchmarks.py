@@ -21,25 +21,27 @@ import matplotlib.pyplot as plt  # noqa: E402
 STAGES = [("preprocess", "preprocess"), ("backbone", "backbone"), ("proposals", "proposals"),
           ("roi_features", "RoI features"), ("refine_decoder", "refine + decoder"),
           ("forward_other", "dnn other"), ("postprocess", "postprocess")]
-# What bench.py of the peer prints per size.
-PEER_LINE = re.compile(r"opencv-dnn (\d+)x(\d+) threads=(\d+) runs=(\d+) forward median ([\d.]+) ms.*?"
+# What ../shared/baseline/bench.py prints per size.
+BASELINE_LINE = re.compile(r"opencv-dnn (\d+)x(\d+) threads=(\d+) runs=(\d+) forward median ([\d.]+) ms.*?"
                        r"end-to-end median ([\d.]+) ms \(min ([\d.]+)\), (\d+) dets")
 REGENERATE = "tools/bench/run_benchmarks.sh"
-PEER_STRIDE = 32  # the peer's FPN adds maps of strides 4..32: its input sides must be multiples of 32
+BASELINE_LABEL = "PaddleOCR PP-OCRv4 mobile (OpenCV DNN)"
+BASELINE = "the PaddleOCR PP-OCRv4 mobile detector (DB head) on OpenCV 4.6 DNN"
+BASELINE_STRIDE = 32  # the baseline's FPN adds maps of strides 4..32: its input sides must be multiples of 32
 
 
-def peer_size(width, height):
-    """The peer's input for one of ours: each side to the nearest multiple of 32, ties down (976 -> 960), so
-    the peer never gets more pixels than ours where the sizes differ."""
+def baseline_size(width, height):
+    """The baseline's input for one of ours: each side to the nearest multiple of 32, ties down (976 -> 960), so
+    the baseline never gets more pixels than ours where the sizes differ."""
     def side(v):
-        return PEER_STRIDE * max(1, int(math.floor(v / PEER_STRIDE + 0.5 - 1e-9)))
+        return BASELINE_STRIDE * max(1, int(math.floor(v / BASELINE_STRIDE + 0.5 - 1e-9)))
     return side(width), side(height)
 
 
-def peer_input(result):
-    """The peer's input for one row of ours: its network size, or for two passes the second (larger) one, so
-    that the peer reads the frame at the largest resolution ours reads it."""
-    return peer_size(*result.get("small_text_net_size", result["net_size"]))
+def baseline_input(result):
+    """The baseline's input for one row of ours: its network size, or for two passes the second (larger) one, so
+    that the baseline reads the frame at the largest resolution ours reads it."""
+    return baseline_size(*result.get("small_text_net_size", result["net_size"]))
 
 
 def net_label(result):
@@ -70,18 +72,18 @@ def read_loads(path):
     return loads
 
 
-def read_peer(results_dir, tag):
-    """{(W, H, threads): {"forward": ms, "end_to_end": ms, "runs": n, "dets": n}} from peer_<tag>_t<T>.txt."""
-    peer = {}
+def read_baseline(results_dir, tag):
+    """{(W, H, threads): {"forward": ms, "end_to_end": ms, "runs": n, "dets": n}} from baseline_<tag>_t<T>.txt."""
+    baseline = {}
     for name in sorted(os.listdir(results_dir)):
-        if not (name.startswith("peer_%s_t" % tag) and name.endswith(".txt")):
+        if not (name.startswith("baseline_%s_t" % tag) and name.endswith(".txt")):
             continue
         with open(os.path.join(results_dir, name)) as f:
-            for m in PEER_LINE.finditer(f.read()):
+            for m in BASELINE_LINE.finditer(f.read()):
                 w, h, t, runs = (int(m.group(i)) for i in range(1, 5))
-                peer[(w, h, t)] = {"forward": float(m.group(5)), "end_to_end": float(m.group(6)),
+                baseline[(w, h, t)] = {"forward": float(m.group(5)), "end_to_end": float(m.group(6)),
                                    "runs": runs, "dets": int(m.group(8))}
-    return peer
+    return baseline
 
 
 def load_image_results(results_dir):
@@ -98,7 +100,7 @@ def load_image_results(results_dir):
                     pt = json.load(g)
                 pytorch = {(r["input"], r["threads"]): r for r in pt["results"]}
             images.append({"tag": tag, "path": path.strip(), "cpp": cpp, "pytorch": pytorch,
-                           "peer": read_peer(results_dir, tag)})
+                           "baseline": read_baseline(results_dir, tag)})
     return images
 
 
@@ -137,27 +139,27 @@ def image_section(img, loads):
             " | ".join(ms(r["stages"][key]) for key, _ in STAGES), ms(r["forward"]), ms_range(r["end_to_end"]),
             r["peak_rss_mib"], r["rss_before_mib"], r["detections"]))
     has_unfolded = any("forward_unfolded" in r for r in img["pytorch"].values())
-    lines += ["", "Against PyTorch eager (same checkpoint, 1-min load %s) and the peer (same network input size):"
-              % load_pt, "",
+    lines += ["", "Against PyTorch eager (same checkpoint, 1-min load %s) and the baseline, %s (same network "
+              "input size):" % (load_pt, BASELINE), "",
               "| input | net WxH | threads | ours forward | PyTorch forward%s | **PyTorch / ours** | ours end to end "
-              "| peer WxH | peer end to end | peer forward | **ours / peer** (end to end) | peer load |"
+              "| baseline WxH | baseline end to end | baseline forward | **ours / baseline** (end to end) | baseline load |"
               % (" | PyTorch, BN not folded" if has_unfolded else ""),
               "|---|---|---|---|---|%s---|---|---|---|---|---|---|" % ("---|" if has_unfolded else "")]
     for r in cpp["results"]:
         w, h, t = r["net_size"][0], r["net_size"][1], r["threads"]
         pt = img["pytorch"].get((r["input"], t))
-        pw, ph = peer_input(r)
-        peer = img["peer"].get((pw, ph, t))
+        pw, ph = baseline_input(r)
+        base = img["baseline"].get((pw, ph, t))
         pt_fwd = pt["forward"]["median"] if pt else None
-        peer_e2e = peer["end_to_end"] if peer else None
-        peer_load = "%s → %s" % (one_minute(loads.get(("peer", tag, "start_t%d" % t))),
-                                 one_minute(loads.get(("peer", tag, "end_t%d" % t))))
+        base_e2e = base["end_to_end"] if base else None
+        base_load = "%s → %s" % (one_minute(loads.get(("baseline", tag, "start_t%d" % t))),
+                                 one_minute(loads.get(("baseline", tag, "end_t%d" % t))))
         cells = [r["input"], net_label(r), str(t), ms(r["forward"]), "%.1f" % pt_fwd if pt else "–"]
         if has_unfolded:
             cells.append(ms(pt["forward_unfolded"]) if pt and "forward_unfolded" in pt else "–")
         cells += ["**%s**" % ratio(pt_fwd, r["forward"]["median"]), ms(r["end_to_end"]), "%dx%d" % (pw, ph),
-                  "%.1f" % peer_e2e if peer else "–", "%.1f" % peer["forward"] if peer else "–",
-                  "**%s**" % ratio(r["end_to_end"]["median"], peer_e2e), peer_load]
+                  "%.1f" % base_e2e if base else "–", "%.1f" % base["forward"] if base else "–",
+                  "**%s**" % ratio(r["end_to_end"]["median"], base_e2e), base_load]
         lines.append("| " + " | ".join(cells) + " |")
     return lines
 
@@ -166,7 +168,7 @@ def write_doc(path, plot_path, machine, images, loads):
     rel_plot = os.path.relpath(plot_path, os.path.dirname(os.path.abspath(path)))
     out = ["# Benchmarks: CPU latency and memory", "",
            "Generated by `%s` (it builds `adaptive_text_benchmark` if needed, runs it, PyTorch eager "
-           "and the peer one after another on the same images and machine, then calls "
+           "and the baseline one after another on the same images and machine, then calls "
            "`tools/bench/plot_benchmarks.py`). Do not edit by hand: rerun the command." % REGENERATE, "",
            "## Machine", "",
            "| | |", "|---|---|"]
@@ -174,7 +176,7 @@ def write_doc(path, plot_path, machine, images, loads):
         if key in machine:
             out.append("| %s | %s |" % (key.replace("_", " "), machine[key]))
     fast = {img["cpp"].get("fast_conv3x3") for img in images}
-    if fast != {None}:  # the tool's JSON says so since session 32
+    if fast != {None}:  # older results of the tool do not say
         out.append("| 3x3 convolutions | %s |" % (
             "the module's direct kernel, `FastConv3x3Layer` (doc/detector.md)" if fast == {True} else
             "OpenCV 4.6's (`ADAPTIVETEXT_FAST_CONV=0`, or a CPU without AVX-512F / AVX2)" if fast == {False} else
@@ -187,25 +189,25 @@ def write_doc(path, plot_path, machine, images, loads):
     for img in images:
         out += image_section(img, loads) + [""]
     out += ["![benchmarks](%s)" % rel_plot, "",
-            "Targets of issue 5: PyTorch / ours >= 2 (ours at least twice as fast as PyTorch eager for the same "
-            "model and input) and ours / peer <= 1 (end to end at or below the peer's at the same input size).", "",
+            "Targets: PyTorch / ours >= 2 (ours at least twice as fast as PyTorch eager for the same "
+            "model and input) and ours / baseline <= 1 (end to end at or below the baseline's at the same input "
+            "size).", "",
             "## How it is measured", "",
             "- **Inputs**: `short736` keeps the image's aspect ratio with the short side 736 "
             "(AdaptiveTextDetector::INPUT_SIZE_SHORT_SIDE), `1280x736` is a fixed size (aspect not kept); "
-            "both rounded to multiples of 16 as the detector does; `long640` is one pass at long side 640 (the "
-            "default until session 15); `default` is the detector as created, the line model's two passes "
+            "both rounded to multiples of 16 as the detector does; `long640` is one pass at long side 640; "
+            "`default` is the detector as created, the line model's two passes "
             "(long side 512, then 672 for thin lines: `setSmallTextPass`), its stages summed over both passes. "
-            "The peer runs once, at the larger of the two inputs; the `long640` row gives it at 640.",
+            "The baseline runs once, at the larger of the two inputs; the `long640` row gives it at 640.",
             "- **Ours** (`apps/adaptive_text_benchmark`): per configuration a fresh detector and a fresh "
             "`cv::dnn::Net` per pass of the same model, `cv::setNumThreads(threads)`, warm-up runs, then the "
             "timed iterations of the stages on those Nets, then as many `AdaptiveTextDetector::detect` calls in "
-            "a row (the end-to-end column; until session 16 each detect call followed a staged iteration); "
+            "a row (the end-to-end column); "
             "medians and p10/p90 over the iterations.",
             "- **Stages**: *preprocess* = the detector's resize + blob packing (`src/preprocess.cpp`, compiled "
-            "into the tool and timed around the call; until 2026-11-26 it was `blobFromImage`, 60-190 ms on this "
-            "VM, see `doc/opencv_observations.md` §6) + the graph's normalisation conv `preprocess`; the graph layers' times come from `Net::getPerfProfile` after each "
+            "into the tool and timed around the call) + the graph's normalisation conv `preprocess`; the graph layers' times come from `Net::getPerfProfile` after each "
             "forward, summed per stage by layer name and type in graph order: *backbone* = "
-            "every layer before `rpn_conv` (13 convs, ReLUs, 5 SEBlocks, 4 max-pools at feature stride 16 or 3 at stride 8, and the stage-4 skip if the model has one; until session 13 the tool took only the `/backbone/` scope, which a stage-4-skip model does not use, so its backbone was counted as proposals); *proposals* = `rpn_conv`, ReLU, "
+            "every layer before `rpn_conv` (13 convs, ReLUs, 5 SEBlocks, 4 max-pools at feature stride 16 or 3 at stride 8, and the stage-4 skip if the model has one); *proposals* = `rpn_conv`, ReLU, "
             "`rpn_cls`, `rpn_reg`, sigmoid and `adaptivetext.TextProposal`; *RoI features* = "
             "`adaptivetext.RoIAlign`; *refine + decoder* = everything after RoIAlign (Flatten, fc1, fc2, "
             "text_cls, box_reg, sigmoid, `adaptivetext.PointPairDecoder`, and the Identity layers OpenCV adds "
@@ -224,11 +226,11 @@ def write_doc(path, plot_path, machine, images, loads):
             "the graph the C++ side runs; the first image also times the checkpoint as trained (BatchNorm run "
             "separately). The ratio uses the folded (faster or equal) form. PyTorch has no polygon postprocess, "
             "so forward is compared with forward.",
-            "- **Peer** (`../shared/peer/bench.py`): PP-OCRv4 mobile DB detector on OpenCV 4.6 DNN, at the "
+            "- **Baseline** (`../shared/baseline/bench.py`): %s, at the "
             "network sizes ours used on that image, each side rounded to the nearest multiple of 32 (ties down: "
-            "976 -> 960), because the peer's FPN fails on other sizes in OpenCV 4.6 (Eltwise shape mismatch "
+            "976 -> 960), because its FPN fails on other sizes in OpenCV 4.6 (Eltwise shape mismatch "
             "`[1,96,46,61]` vs `[1,96,46,62]` at 976x736); end to end = resize + normalise + forward + DB "
-            "post-processing (see `../shared/peer/README.md`).", ""]
+            "post-processing (see `../shared/baseline/README.md`)." % BASELINE, ""]
     with open(path, "w") as f:
         f.write("\n".join(out))
 
@@ -256,14 +258,14 @@ def plot(path, images):
         ours = [r["end_to_end"]["median"] for r in cpp]
         pytorch = [img["pytorch"].get((r["input"], r["threads"]), {}).get("forward", {}).get("median", 0.0)
                    for r in cpp]
-        peer = [img["peer"].get(peer_input(r) + (r["threads"],), {}).get("end_to_end", 0.0)
+        base = [img["baseline"].get(baseline_input(r) + (r["threads"],), {}).get("end_to_end", 0.0)
                 for r in cpp]
         ax.bar([x - width for x in xs], ours, width, label="ours, end to end", color=colors[0])
         ax.bar(list(xs), pytorch, width, label="PyTorch eager, forward", color=colors[3])
-        ax.bar([x + width for x in xs], peer, width, label="peer (PP-OCRv4 DB), end to end", color=colors[2])
+        ax.bar([x + width for x in xs], base, width, label=BASELINE_LABEL + ", end to end", color=colors[2])
         ax.set_xticks(list(xs), labels)
         ax.set_ylabel("ms (median)")
-        ax.set_title("vs PyTorch eager and the peer")
+        ax.set_title("vs PyTorch eager and the baseline")
         ax.legend(fontsize=7, loc="upper left")
     fig.tight_layout()
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)

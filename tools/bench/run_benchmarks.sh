@@ -4,16 +4,18 @@
 # of this distribution and at http://opencv.org/license.html.
 #
 # Runs, in one go on the same machine and images, the C++ benchmark (adaptive_text_benchmark), the same model
-# in PyTorch eager (tools/bench/bench_pytorch.py) and the peer (PP-OCRv4 DB on OpenCV DNN, ../shared/peer), then
-# writes doc/benchmarks.md and doc/images/benchmarks.png (tools/bench/plot_benchmarks.py).
+# in PyTorch eager (tools/bench/bench_pytorch.py) and the baseline (the PaddleOCR PP-OCRv4 mobile detector on
+# OpenCV DNN, ../shared/baseline), then writes doc/benchmarks.md and doc/images/benchmarks.png
+# (tools/bench/plot_benchmarks.py).
 #   tools/bench/run_benchmarks.sh
-# Settings (environment): RUNS (C++ and peer timed runs, 20), PT_RUNS (PyTorch timed runs, 10), WARMUP (3),
-# THREADS (1,2), SIZES (short736,1280x736,long640: the last is the detector's default policy), ADAPTIVETEXT_BENCH_BUILD_DIR (build-bench),
-# ADAPTIVETEXT_BENCH_OUT (out/bench: raw results), ADAPTIVETEXT_BENCH_MODEL (data/models/adaptivetext_default.onnx)
-# and ADAPTIVETEXT_CHECKPOINT (the PyTorch checkpoint that ONNX was exported from,
-# training/checkpoints/lines_v1.pt, the shipped line model's),
-# PEER_DIR (~/.cache/adaptivetext-peer). Images: data/samples/curved_text.jpg, plus the first MSRA-TD500 test
-# image (by name) from ../shared/datasets/msra_td500/test/images when present.
+# Settings (environment): RUNS (C++ and baseline timed runs, 20), PT_RUNS (PyTorch timed runs, 10), WARMUP (3),
+# THREADS (1,2), SIZES (short736,1280x736,long640,default: the last is the detector as created),
+# ADAPTIVETEXT_BENCH_BUILD_DIR (build-bench), ADAPTIVETEXT_BENCH_OUT (out/bench: raw results),
+# ADAPTIVETEXT_BENCH_MODEL (data/models/adaptivetext_default.onnx), ADAPTIVETEXT_CHECKPOINT (the PyTorch
+# checkpoint that ONNX was exported from: training/checkpoints/lines_v1.pt, the shipped line model's),
+# BASELINE_DIR (~/.cache/adaptivetext-baseline, where ../shared/baseline/setup.sh installed the baseline).
+# Images: data/samples/curved_text.jpg, plus the first MSRA-TD500 test image (by name) from
+# ../shared/datasets/msra_td500/test/images when present.
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BUILD="${ADAPTIVETEXT_BENCH_BUILD_DIR:-$REPO/build-bench}"
@@ -25,8 +27,8 @@ THREADS="${THREADS:-1,2}"
 SIZES="${SIZES:-short736,1280x736,long640,default}"  # default: the detector as created (two passes)
 MODEL="${ADAPTIVETEXT_BENCH_MODEL:-$REPO/data/models/adaptivetext_default.onnx}"
 CHECKPOINT="${ADAPTIVETEXT_CHECKPOINT:-$REPO/training/checkpoints/lines_v1.pt}"
-PEER_BENCH="$REPO/../shared/peer/bench.py"
-export PEER_DIR="${PEER_DIR:-$HOME/.cache/adaptivetext-peer}"
+BASELINE_BENCH="$REPO/../shared/baseline/bench.py"
+export BASELINE_DIR="${BASELINE_DIR:-$HOME/.cache/adaptivetext-baseline}"
 PY=/usr/bin/python3  # Debian's: cv2, torch, matplotlib
 
 cmake -S "$REPO" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DADAPTIVETEXT_BUILD_TESTS=OFF \
@@ -55,7 +57,7 @@ log_load() { echo "$1 $2 $3 | $(loadavg)" >> "$OUT/load.txt"; }
     echo "checkpoint: ${CHECKPOINT#"$REPO/"}"
     echo "threads: $THREADS"
     echo "sizes: $SIZES"
-    echo "runs: $RUNS (C++ and peer), $PT_RUNS (PyTorch), warm-up $WARMUP"
+    echo "runs: $RUNS (C++ and baseline), $PT_RUNS (PyTorch), warm-up $WARMUP"
     echo "load_start: $(loadavg)"
 } > "$OUT/machine.txt"
 
@@ -78,22 +80,22 @@ for i in "${!images[@]}"; do
           --json "$OUT/pytorch_$tag.json" | grep -v '^{'
     log_load pytorch "$tag" end
 
-    if [ -f "$PEER_BENCH" ]; then
-        # The peer at the network sizes ours used on this image, rounded to its stride of 32 (peer_size); for two
-        # passes, at the larger one (peer_input).
-        peer_sizes="$("$PY" -c 'import json, sys; sys.path.insert(0, sys.argv[1]); import plot_benchmarks as p
-print(" ".join(sorted({"%dx%d" % p.peer_input(r) for r in json.load(open(sys.argv[2]))["results"]})))' \
+    if [ -f "$BASELINE_BENCH" ]; then
+        # The baseline at the network sizes ours used on this image, rounded to its stride of 32 (baseline_size);
+        # for two passes, at the larger one (baseline_input).
+        baseline_sizes="$("$PY" -c 'import json, sys; sys.path.insert(0, sys.argv[1]); import plot_benchmarks as p
+print(" ".join(sorted({"%dx%d" % p.baseline_input(r) for r in json.load(open(sys.argv[2]))["results"]})))' \
             "$REPO/tools/bench" "$OUT/cpp_$tag.json")"
         for t in ${THREADS//,/ }; do
-            log_load peer "$tag" "start_t$t"
+            log_load baseline "$tag" "start_t$t"
             # shellcheck disable=SC2086
-            "$PY" "$PEER_BENCH" "$img" $peer_sizes --threads "$t" --runs "$RUNS" --warmup "$WARMUP" \
-                > "$OUT/peer_${tag}_t$t.txt" 2>&1 || echo "peer failed (see $OUT/peer_${tag}_t$t.txt)"
-            grep -v ERROR "$OUT/peer_${tag}_t$t.txt"
-            log_load peer "$tag" "end_t$t"
+            "$PY" "$BASELINE_BENCH" "$img" $baseline_sizes --threads "$t" --runs "$RUNS" --warmup "$WARMUP" \
+                > "$OUT/baseline_${tag}_t$t.txt" 2>&1 || echo "baseline failed (see $OUT/baseline_${tag}_t$t.txt)"
+            grep -v ERROR "$OUT/baseline_${tag}_t$t.txt"
+            log_load baseline "$tag" "end_t$t"
         done
     else
-        echo "peer not found at $PEER_BENCH: its columns stay empty"
+        echo "baseline not found at $BASELINE_BENCH: its columns stay empty"
     fi
 done
 echo "load_end: $(loadavg)" >> "$OUT/machine.txt"

@@ -4,7 +4,7 @@
 """Reference data for the candidate verifier (doc/detector.md, "Verifier"), read by test/test_verifier.cpp.
 
 The C++ detector runs the shipped verifier, data/models/adaptivetext_verifier.onnx, exported from CHECKPOINT
-for the shipped line model (doc/model_card.md). Here the same candidates go through the PyTorch network of that
+for the shipped line model (doc/models.md). Here the same candidates go through the PyTorch network of that
 checkpoint, on crops and shape features cut by training/atrr/verifier.py, with the score fusion written out in
 NumPy; never through the C++ code or the ONNX file. Writes test/data/verifier_case.*.npy."""
 import math

@@ -33,19 +33,12 @@ class ModelConfig:
     # Stride of the map the Text-RPN and RoIAlign read (None: 16, VGG16's 4 pools). 8 drops the pool after
     # stage 4 and dilates stage 5 and the RPN conv by 2, so their receptive fields in pixels stay those of
     # stride 16 (weights of a stride-16 model carry over) while anchors and RoI bins are twice as dense:
-    # lines under 12 px at long side 640 fall between stride-16 anchor rows (doc/accuracy.md, session 6).
+    # lines under 12 px at long side 640 fall between stride-16 anchor rows (doc/evaluation.md, measured limits).
     feature_stride: Optional[int] = None
     # Feature stride 8 only: adds a 1x1 conv of stage 4's output (same grid) to stage 5's, so the RPN and
     # RoIAlign also see the finer features small text needs (a one-level feature-pyramid fusion; Conv + Add
     # in the graph). Zero-initialised: a checkpoint without it starts from the same function.
     stage4_skip: Optional[bool] = None
-    # Stage 1 replaced by a cheaper stem of the same output (stage-1 channels at stride 2), trained to copy a
-    # VGG stage 1 (training/atrr/stem_distill.py). "k4s2": Conv 4x4 stride 2 (3 -> stem_channels), Conv 3x3
-    # (-> stage-1 channels), each with BatchNorm and ReLU. VGG's stage 1 runs two 3x3 convs, an SE block and a
-    # max-pool at full resolution: in cv::dnn at 672x512 it was a quarter of the backbone (doc/training.md,
-    # session 29). None: VGG's stage 1.
-    stem: Optional[str] = None
-    stem_channels: Optional[int] = None  # the stem's middle width (None: 16)
     # --- Text-RPN (anchors measured on MSRA-TD500 train at long sides 640..960: training/atrr/anchors.py;
     # an anchor of the same centre reaches IoU >= 0.5 with 94 % of the care boxes, see doc/architecture.md) ---
     anchor_sizes: List[float] = field(default_factory=lambda: [16.0, 32.0, 64.0, 128.0, 256.0, 512.0])

@@ -3,7 +3,7 @@
 # of this distribution and at http://opencv.org/license.html.
 """Cheaper training steps: the backbone in bfloat16 autocast, and channels-last tensors.
 
-Measured on the 2-core development machine (AVX-512 BF16, oneDNN; doc/training.md, "CPU speed"): the
+Measured with 2 threads on an AMD EPYC VM with AVX-512 BF16 (oneDNN; doc/training.md, "CPU speed"): the
 width-0.125 step takes about half the time with the backbone under bfloat16 autocast. Only the backbone:
 torchvision's RoIAlign and the losses refuse bfloat16, and the heads are a small part of a step. The
 backbone hands float32 on, so everything after it, and the exported ONNX (always float32), is unchanged.

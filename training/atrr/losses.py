@@ -75,7 +75,7 @@ def decoded_quality(seq, uv, count, cfg, low=0.3, high=0.7):
     the target polygon is computed in the RoI's (u, v) frame: an affine map of the pixels, so the IoU is the
     one in pixels. It is mapped linearly to 0 at `low` and 1 at `high` and above, so that the text score ranks
     polygons by how well they fit (the detector keeps the best of overlapping ones and drops poor outlines),
-    not by how well the RoI box fits: session 6 found a tenth of the found lines lost to a low text score.
+    not by how well the RoI box fits: a tenth of the found lines were lost to a low text score (doc/training.md).
     """
     n_pred = stop_counts(seq[..., 4], cfg.min_steps, cfg.stop_threshold).tolist()  # as the decoder
     pred = seq[..., :4].detach().cpu().numpy().astype(np.float64)

@@ -50,24 +50,6 @@ class SEBlock(nn.Module):
         return ops.se_block(x, self.w1, self.w2)
 
 
-STEMS = ("k4s2",)
-STEM_PREFIX = "backbone.stages.0."  # parameter names of stage 1, or of the stem that replaces it
-
-
-def cheap_stem(cfg: ModelConfig, in_ch, out_ch):
-    """Stage 1's replacement (`ModelConfig.stem`): the same output shape at under half its cost in cv::dnn."""
-    if cfg.stem not in STEMS:
-        raise ValueError("stem must be null or one of %s, got %r" % (STEMS, cfg.stem))
-    if not cfg.batch_norm:
-        raise ValueError("the cheap stem is trained with BatchNorm (folded at export): batch_norm must be true")
-    mid = cfg.stem_channels or 16
-    # Kernel 4, stride 2, padding 1: output pixel i sees input rows 2i-1..2i+2, centred where stage 1's
-    # 2x2 max-pool of two 3x3 convs is centred (2i + 0.5), so RoI and anchor geometry are unchanged.
-    return nn.Sequential(nn.Conv2d(in_ch, mid, 4, stride=2, padding=1, bias=False), nn.BatchNorm2d(mid),
-                         nn.ReLU(inplace=True), nn.Conv2d(mid, out_ch, 3, padding=1, bias=False),
-                         nn.BatchNorm2d(out_ch), nn.ReLU(inplace=True))
-
-
 class SEVGG16(nn.Module):
     """VGG16's 13 convs (widths scaled, min 8; optional BatchNorm), an SE block after each stage, 4 max-pools:
     stride 16 (or 3 pools and a dilated stage 5: stride 8, `ModelConfig.feature_stride`)."""
@@ -77,10 +59,6 @@ class SEVGG16(nn.Module):
         self.stages = nn.ModuleList()
         in_ch = 3
         for i, widths in enumerate(VGG16_STAGES):
-            if i == 0 and cfg.stem is not None:
-                self.stages.append(cheap_stem(cfg, in_ch, cfg.stage_channels(0, widths[-1])))
-                in_ch = cfg.stage_channels(0, widths[-1])
-                continue
             layers = []
             last = i == len(VGG16_STAGES) - 1
             # Feature stride 8: stage 5 runs on stage 4's unpooled map, dilated to keep its reach in pixels.
@@ -334,8 +312,8 @@ def freeze_batch_norm_stats(model):
 def limit_trainable(model, prefixes):
     """Only parameters whose names start with one of `prefixes` keep requires_grad; returns how many values train.
 
-    For training one part against a fixed rest (a new stem under a trained backbone and heads). A prefix that
-    names no parameter is an error, so a typo cannot silently freeze everything."""
+    For training one part against a fixed rest (e.g. the heads on a frozen backbone: `train.trainable`). A prefix
+    that names no parameter is an error, so a typo cannot silently freeze everything."""
     prefixes = [prefixes] if isinstance(prefixes, str) else list(prefixes)
     names = [n for n, _ in model.named_parameters()]
     for prefix in prefixes:

@@ -13,8 +13,8 @@ not the network, the bottleneck. A 1024-px copy keeps more detail than any train
 
 Images already smaller keep their size (re-encoded as JPEG). Names, transcriptions and don't-care marks are kept.
 
-A GPU machine gets the training data carried in the working tree, which has a size limit (doc/training.md,
-"Training on a lent GPU"): `--quality` trades JPEG bytes for detail, `--limit` keeps an evenly spread subset,
+A remote GPU machine may get the training data carried with the working tree, under a size limit
+(doc/training.md, "Training on a GPU"): `--quality` trades JPEG bytes for detail, `--limit` keeps an evenly spread subset,
 and `--exclude_gt` leaves out the images of a validation split (its ground-truth folder), so that nothing
 of it can be trained on there.
 """

@@ -120,7 +120,7 @@ def slim_checkpoint(src, dst):
 
 
 # The point-pair decoder's parameters (the LSTM and its output layer): `average --decoder-checkpoints` takes
-# them from a subset. Session 17: a mean of seven fine-tunes detected more lines than any of them, but its
+# them from a subset. For the shipped line model (doc/models.md), a mean of seven fine-tunes detected more lines than any of them, but its
 # outlines of curved lines read worse than each one's; the decoder of three of them kept the reading.
 DECODER_PREFIXES = ("lstm.", "pair_out.")
 

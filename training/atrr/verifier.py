@@ -1,13 +1,13 @@
 # This file is part of OpenCV project.
 # It is subject to the license terms in the LICENSE file found in the top-level directory
 # of this distribution and at http://opencv.org/license.html.
-"""A second opinion on the line model's candidates (an experiment of session 25, doc/training.md).
+"""A second opinion on the line model's candidates: the shipped line model's verifier (doc/models.md).
 
 Why: a third of the care lines the line model misses on the validation splits have a candidate at IoU >= 0.5
-in its pool before the NMS, scored 0.02-0.25 (doc/runs/s25_rule.md). The verifier reads each candidate's
+in its pool before the NMS, scored 0.02-0.25 (doc/models.md, "Verifier"). The verifier reads each candidate's
 rectified crop (its minimum-area rectangle, long side horizontal, 32 x 128) with its score and shape, and says
-whether it is a line; the candidate's new score is (1 - w) score + w verifier (w 0.5, the mean, in sessions
-25-27; 0.75 for the shipped verifier since session 28, `eval --weights`, `export --weight`).
+whether it is a line; the candidate's new score is (1 - w) score + w verifier (w 0.75 for the shipped verifier,
+chosen on the validation splits among 0.5-1.0: `eval --weights`, `export --weight`).
 
     python3 -m training.atrr.verifier pool --model raw.onnx --set NAME=GT_DIR:IMAGES_DIR --out P.npz
     python3 -m training.atrr.verifier train --pools A.npz B.npz --val V.npz --out v.pt --epochs 8
@@ -15,7 +15,7 @@ whether it is a line; the candidate's new score is (1 - w) score + w verifier (w
     python3 -m training.atrr.verifier export --verifier v.pt --line_checkpoint lines_cal.pt --out verifier.onnx
 
 The pools are the detector's two passes (512, then 672 for polygons thinner than 32 px at 512) run once each
-in the C++ samples app at --pass_score, no NMS (tools/analysis/two_scale_offline.py's cache). Label: IoU >= 0.5
+in the C++ samples app at --pass_score, no NMS (training/atrr/scoring.py, detector_pools). Label: IoU >= 0.5
 with a care line (1), under 0.5 with every care line (0); candidates lying mostly (> 0.5) inside a "###"
 region are left out, as the icdar15 protocol leaves such detections out.
 """
@@ -34,12 +34,10 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from tools.analysis.container_offline import detector_pools, read_gt
-from tools.analysis.sweep_settings import evaluate, write_csv
-from tools.analysis.tta_offline import SECOND_SIDE, nms
-from tools.analysis.two_scale_offline import iou, open_sets, shape, write_dets
 from training.atrr.convert import logit
 from training.atrr.data.readers import find_image
+from training.atrr.detections import FIRST_SIDE, SECOND_SIDE, iou, nms, read_gt, shape, write_dets
+from training.atrr.scoring import detector_pools, evaluate, open_sets, write_csv
 
 CROP_H, CROP_W = 32, 128
 PAD = 0.15  # of the thickness, on every side: the verifier sees the line's edges
@@ -102,7 +100,7 @@ def label_of(g, gt_shapes):
 def pools_of(args, spec_list, tmp):
     """Yields (set name, gt_dir, image name, frame, [(pts, score)]) over every image of every set."""
     for name, gt_dir, images, names, sizes in open_sets(spec_list, tmp):
-        sides = tuple(int(v) for v in args.passes.split(",")) if args.passes else (512, SECOND_SIDE)
+        sides = tuple(int(v) for v in args.passes.split(",")) if args.passes else (FIRST_SIDE, SECOND_SIDE)
         pools = detector_pools(args.build, args.model, args.cache, args.pass_score, name, images, names, sizes, sides)
         for n in names:
             yield name, gt_dir, n, cv2.imread(find_image(images, n)), pools[n]
@@ -130,11 +128,12 @@ def cmd_pool(args):
 
 class Verifier(nn.Module):
     """Four 3x3 conv blocks over the 32 x 128 crop, pooled to C x 1 x 4 (C = 64 at width 1), joined with the shape
-    features. width scales the blocks' channels (session 26's v3: 0.5, a quarter of the multiply-adds); pre_pool 2
-    averages the crop 2 x 2 first (session 27's v4: a 16 x 64 crop, a quarter of the multiply-adds with v2's
-    weights; the detector still cuts 32 x 128, the pool is the exported graph's first node); stem_stride 2 makes the
-    first convolution 6 x 6 at stride 2 (session 27's v5: the same half-resolution maps as v4, with a learned
-    downsampling instead of a fixed average; see half_resolution_stem)."""
+    features. width scales the blocks' channels (0.5: a quarter of the multiply-adds); pre_pool 2 averages the
+    crop 2 x 2 first (a 16 x 64 crop, a quarter of the multiply-adds with the full-resolution weights; the detector
+    still cuts 32 x 128, the pool is the exported graph's first node); stem_stride 2 makes the first convolution
+    6 x 6 at stride 2 (the same half-resolution maps as pre_pool 2, with a learned downsampling instead of a fixed
+    average; see half_resolution_stem). The shipped verifier is width 0.75, pruned from a width-1 one
+    (prune_channels; doc/models.md)."""
 
     def __init__(self, n_feats=3, width=1.0, pre_pool=1, stem_stride=1):
         super().__init__()
@@ -202,7 +201,7 @@ def to_tensor(crops):
 
 
 def load_verifier(path):
-    """A verifier checkpoint (weights only; "width" since session 26, "pre_pool" since session 27, 1 before)."""
+    """A verifier checkpoint (weights only; a missing "width", "pre_pool" or "stem_stride" means 1)."""
     state = torch.load(path, map_location="cpu")
     model = Verifier(width=state.get("width", 1.0), pre_pool=state.get("pre_pool", 1),
                      stem_stride=state.get("stem_stride", 1))
@@ -238,15 +237,15 @@ def cmd_train(args):
     torch.set_num_threads(args.threads)
     crops, feats, labels = load_pools(args.pools)
     vc, vf, vl = load_pools([args.val]) if args.val else (None, None, None)
-    model = load_verifier(args.init) if args.init else Verifier(width=args.width)  # v2 went on from v1
+    model = load_verifier(args.init) if args.init else Verifier(width=args.width)
     if args.pre_pool:
-        model.pre_pool = args.pre_pool  # v4: v2's weights at half the crop resolution
+        model.pre_pool = args.pre_pool  # the init's weights at half the crop resolution
     if args.stem_stride == 2:
-        model = half_resolution_stem(model)  # v5: starts as v4 started
+        model = half_resolution_stem(model)  # starts computing what pre_pool 2 computes
     if args.prune_width:
-        model = prune_channels(model, args.prune_width)  # v6: v2's own channels, the largest three quarters
+        model = prune_channels(model, args.prune_width)  # the init's own channels, by BatchNorm scale
     targets = labels
-    if args.teacher:  # v5b: half the target is the teacher's belief, on the unaugmented crop
+    if args.teacher:  # distillation: half the target is the teacher's belief, on the unaugmented crop
         believed = predict(load_verifier(args.teacher), crops, feats)
         targets = 0.5 * labels + 0.5 * believed
         print("teacher %s: AP on the training pools %.4f" % (args.teacher, average_precision(believed, labels)))
@@ -297,7 +296,7 @@ def distinct_candidates(cands, min_iou, ids):
 
 def fused_score(cand, prob, weight, gate):
     """(1 - weight) * score + weight * verifier, as the exported graph computes it; a curved candidate (fill under
-    MIN_FILL) keeps its own score when gated. Sessions 25-27 fused with weight 0.5; session 28 measured others."""
+    MIN_FILL) keeps its own score when gated."""
     pts, score = cand
     if gate and fill_ratio(pts) < MIN_FILL:
         return score
@@ -311,7 +310,7 @@ def cmd_eval(args):
     floors = [float(v) for v in args.floors.split(",")]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        tmp = args.keep or tmp  # --keep: the detections of every setting stay (tools/analysis/bootstrap_offline.py)
+        tmp = args.keep or tmp  # --keep: the detections of every setting stay, e.g. for a bootstrap of the F
         results = {}
         for name, gt_dir, n, frame, cands in pools_of(args, args.set, tmp):
             if not cands:
@@ -330,7 +329,7 @@ def cmd_eval(args):
             # floor: candidates scored under it never reach the verifier (the detector's candidate score)
             settings = [("none", args.score, 0.0, 0.0, 0.5)]
             for w in weights:
-                tag = "" if w == 0.5 else "_w%g" % w  # w 0.5 keeps the names of sessions 25-27's settings
+                tag = "" if w == 0.5 else "_w%g" % w  # w 0.5 (the mean) keeps the plain names "mean", "dedupD"
                 settings += [("mean" + tag, t, fl, 0.0, w) for fl in floors for t in thresholds]
                 settings += [("dedup%g%s" % (d, tag), t, fl, d, w) for d in dedups for fl in floors for t in thresholds]
             for fusion, t, fl, d, w in settings:
@@ -429,17 +428,17 @@ def main(argv=None):
         p.add_argument("--set", action="append", required=True, help="NAME=GT_DIR:IMAGES_DIR; repeatable")
         p.add_argument("--pass_score", type=float, default=0.02)
         p.add_argument("--cache", default="runs/verifier_cache")
-        p.add_argument("--passes", help="one pass's long side (512 or 672) instead of the detector's two (session 27)")
+        p.add_argument("--passes", help="one pass's long side (512 or 672) instead of the detector's two")
     sub.choices["pool"].add_argument("--out", required=True)
     ev = sub.choices["eval"]
     judge = ev.add_mutually_exclusive_group(required=True)
     judge.add_argument("--verifier", help="a verifier .pt")
     judge.add_argument("--oracle", action="store_true",
-                       help="the labels as the verifier's output: the bound (session 28)")
-    ev.add_argument("--weights", default="0.5", help="fusion weights w: (1 - w) score + w verifier (session 28)")
+                       help="the labels as the verifier's output: the bound")
+    ev.add_argument("--weights", default="0.5", help="fusion weights w: (1 - w) score + w verifier")
     ev.add_argument("--thresholds", default="0.4,0.5,0.6")
     ev.add_argument("--gate", action="store_true", help="the curvature gate (MIN_FILL), as the detector applies it")
-    ev.add_argument("--floors", default="0.02", help="candidate floors (session 26: 0.02,0.1)")
+    ev.add_argument("--floors", default="0.02", help="candidate floors, e.g. 0.02,0.1")
     ev.add_argument("--score", type=float, default=0.5, help="the baseline's threshold (no verifier)")
     ev.add_argument("--nms", type=float, default=0.1)
     ev.add_argument("--threads", type=int, default=1)
@@ -453,8 +452,8 @@ def main(argv=None):
     tr.add_argument("--init", help="weights to start from (a verifier .pt; its width)")
     tr.add_argument("--width", type=float, default=1.0, help="channel multiplier of a verifier trained from scratch")
     tr.add_argument("--pre_pool", type=int, default=0, help="2: average the crop 2 x 2 first (0: the init's or 1)")
-    tr.add_argument("--stem_stride", type=int, default=1, help="2: a 6 x 6 stride-2 first convolution (v5)")
-    tr.add_argument("--prune_width", type=float, help="narrow the init to this width by BatchNorm scale (v6: 0.75)")
+    tr.add_argument("--stem_stride", type=int, default=1, help="2: a 6 x 6 stride-2 first convolution")
+    tr.add_argument("--prune_width", type=float, help="narrow the init to this width by BatchNorm scale (the shipped verifier: 0.75)")
     tr.add_argument("--teacher", help="a verifier .pt: targets 0.5 label + 0.5 its probability (distillation)")
     tr.add_argument("--epochs", type=int, default=8)
     tr.add_argument("--batch", type=int, default=256)

@@ -23,7 +23,7 @@ from torchvision.ops import box_iou
 
 from training.atrr import ops
 from training.atrr.config import ModelConfig
-from training.atrr.export import export, load_checkpoint
+from training.atrr.export import export
 from training.atrr.export import main as export_main
 from training.atrr.model import ATRR, OUTPUT_NAMES
 

@@ -74,31 +74,6 @@ def test_feature_stride_8_keeps_the_weights_and_halves_the_stride():
         ATRR(ModelConfig(width_mult=0.125, stage4_skip=True))
 
 
-def test_cheap_stem_replaces_stage_one_with_the_same_output_shape():
-    """ModelConfig.stem: stage 1 becomes Conv 4x4/2 + Conv 3x3 (BatchNorm, ReLU), same channels and stride, so
-    every later stage, the RPN and RoIAlign keep their weights and geometry."""
-    vgg = ATRR(tiny_config()).eval()
-    stem = ATRR(tiny_config(stem="k4s2", stem_channels=12)).eval()
-    convs = [m for m in stem.backbone.stages[0].modules() if isinstance(m, torch.nn.Conv2d)]
-    assert [(c.in_channels, c.out_channels, c.kernel_size, c.stride) for c in convs] == [
-        (3, 12, (4, 4), (2, 2)), (12, 8, (3, 3), (1, 1))]
-    # Stages 2-5 and the heads hold the same tensors: a trained model's weights load into the stem model.
-    rest = {k: v for k, v in vgg.state_dict().items() if not k.startswith("backbone.stages.0.")}
-    missing, unexpected = stem.load_state_dict(rest, strict=False)
-    assert not unexpected and missing and all(k.startswith("backbone.stages.0.") for k in missing)
-    for h, w in ((64, 96), (80, 48)):
-        image = torch.rand(1, 3, h, w) * 255
-        with torch.no_grad():
-            a = vgg.backbone.stages[0](vgg.preprocess(image))
-            b = stem.backbone.stages[0](stem.preprocess(image))
-            assert a.shape == b.shape == (1, 8, h // 2, w // 2)
-            assert vgg.features(image).shape == stem.features(image).shape
-    with pytest.raises(ValueError, match="stem must be"):
-        ATRR(tiny_config(stem="s2d"))
-    with pytest.raises(ValueError, match="batch_norm"):
-        ATRR(tiny_config(stem="k4s2", batch_norm=False))
-
-
 def test_preprocess_is_mean_std_in_bgr():
     cfg = ModelConfig(width_mult=0.125, mean=[10.0, 20.0, 30.0], std=[2.0, 4.0, 5.0])
     pix = torch.tensor([50.0, 60.0, 80.0]).view(1, 3, 1, 1)
@@ -262,14 +237,14 @@ def test_frozen_batch_norm_stats_stay_while_its_weights_train(one_thread):
 
 
 def test_limit_trainable_moves_only_the_named_part(one_thread):
-    """train.trainable: a step of the detection loss changes the stem and nothing else, BatchNorm statistics
-    included (frozen as in the fine-tunes), so the rest stays the trained model it was."""
+    """train.trainable: a step of the detection loss changes the backbone's stage 1 and nothing else, BatchNorm
+    statistics included (frozen as in the fine-tunes), so the rest stays the trained model it was."""
     rng = np.random.default_rng(2)
     batch = [rectangle_sample(rng, 96, 128) for _ in range(2)]
     torch.manual_seed(0)
-    model = ATRR(tiny_config(stem="k4s2", stem_channels=12))
-    stem_values = sum(p.numel() for n, p in model.named_parameters() if n.startswith("backbone.stages.0."))
-    assert limit_trainable(model, ["backbone.stages.0."]) == stem_values == 3 * 12 * 16 + 12 * 2 + 12 * 8 * 9 + 8 * 2
+    model = ATRR(tiny_config())
+    stage_values = sum(p.numel() for n, p in model.named_parameters() if n.startswith("backbone.stages.0."))
+    assert limit_trainable(model, ["backbone.stages.0."]) == stage_values > 0
     before = {k: v.clone() for k, v in model.state_dict().items()}
     model.train()
     freeze_batch_norm_stats(model)

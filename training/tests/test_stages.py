@@ -100,7 +100,7 @@ def test_bf16_backbone_only_while_training_and_hands_float32_on():
     assert not torch.equal(out, ref)  # it really ran in bfloat16
     # bfloat16 keeps 8 bits of mantissa: about 1 % relative error after one stage. Through the whole untrained
     # backbone in training mode, batch norm over a batch of 2 roughly doubles it per stage: seen on an AMD EPYC
-    # without avx512_bf16 (session 13), 0.011 / 0.027 / 0.064 / 0.125 / 0.262 after stages 1-5, while a CPU with
+    # without avx512_bf16, 0.011 / 0.027 / 0.064 / 0.125 / 0.262 after stages 1-5, while a CPU with
     # native bfloat16 stayed under 0.1 overall. So the bound is on one stage, the same on either CPU.
     first = model_fp32.backbone.stages[0]
     h = model_fp32.preprocess(x)

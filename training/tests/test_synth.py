@@ -90,7 +90,7 @@ def test_cli_generate(tmp_path):
 def test_big_text_lines_are_few_large_glyphs():
     # Every placed, readable line is 1-4 glyphs tall at >= 0.13 of the short side (the ink height of a glyph is
     # at least half its font size). Off, the options draw no random number: samples 0 and 1 of seed 3 at 320 px
-    # were checked byte-identical to the generator before them (session 16); no hash is kept here because the
+    # were checked byte-identical to the generator before these options existed; no hash is kept here because the
     # pixels depend on the installed fonts.
     cfg = synth.SynthConfig(size=320, use_photos=False, big_text_prob=1.0, wide_tracking_prob=1.0,
                             tiny_text_prob=0.0, word_instance_prob=0.0, vertical_prob=0.0)

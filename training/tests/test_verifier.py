@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from tools.analysis.two_scale_offline import shape
 from training.atrr import verifier
+from training.atrr.detections import shape
 
 
 def rect(x0, y0, x1, y1):
@@ -62,7 +62,7 @@ def test_average_precision_by_hand():
 
 
 def test_half_resolution_stem_is_the_network_on_the_averaged_crop():
-    """v5's start: one 6 x 6 stride-2 convolution = the 3 x 3 one over the 2 x 2 average."""
+    """stem_stride 2's start: one 6 x 6 stride-2 convolution = the 3 x 3 one over the 2 x 2 average."""
     torch.manual_seed(4)
     model = verifier.Verifier().eval()
     stem = verifier.half_resolution_stem(model).eval()
@@ -73,11 +73,11 @@ def test_half_resolution_stem_is_the_network_on_the_averaged_crop():
         np.testing.assert_allclose(stem(crops, feats).numpy(), want.numpy(), atol=1e-5)
 
 
-@pytest.mark.parametrize("arch", [{}, {"pre_pool": 2}, {"stem_stride": 2}, {"width": 0.75}])  # v2; v4; v5; v6
+@pytest.mark.parametrize("arch", [{}, {"pre_pool": 2}, {"stem_stride": 2}, {"width": 0.75}])  # the last: the shipped one
 def test_export_runs_in_opencv_as_the_network_and_fusion_in_pytorch(tmp_path, arch):
     """The exported graph (all convolutions, score arithmetic inside) against the trained module and the fusion
     written out here: a calibrated line model's scores (shift 0.8473, threshold 0.7) and the raw ones (0, 0.5), with
-    the fusion weights 0.5 and 0.75 (the shipped verifier's)."""
+    the fusion weights 0.5 (the mean) and 0.75 (the shipped one)."""
     cv2 = pytest.importorskip("cv2")
     torch.manual_seed(3)
     model = verifier.Verifier(**arch)
@@ -121,7 +121,7 @@ def test_export_runs_in_opencv_as_the_network_and_fusion_in_pytorch(tmp_path, ar
 
 
 def test_shipped_verifier_re_exports_byte_for_byte(tmp_path):
-    """data/models/adaptivetext_verifier.onnx is what doc/model_card.md's command makes from committed checkpoints."""
+    """data/models/adaptivetext_verifier.onnx is what doc/models.md's command makes from committed checkpoints."""
     import os
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
     out = str(tmp_path / "v.onnx")
@@ -153,7 +153,7 @@ def test_distinct_candidates_by_hand():
 
 
 def test_pruning_drops_only_channels_that_output_nothing():
-    """v6's start: with the channels to drop silenced (BatchNorm gamma and beta 0: 0 after the ReLU, so they add
+    """The shipped verifier's start: with the channels to drop silenced (BatchNorm gamma and beta 0: 0 after the ReLU, so they add
     nothing to the next block or the head), the pruned network computes what the full one does."""
     torch.manual_seed(5)
     model = verifier.Verifier().eval()

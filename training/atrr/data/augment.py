@@ -42,7 +42,7 @@ def random_zoom_out(image, polygons, rng, max_factor=2.0):
 
     The sample is resized to the training size afterwards, so its text is seen up to that many times smaller:
     the crop alone shows text at 0.8x-2x the scale the detector runs at, and small lines are most of what the
-    line model misses (doc/training.md, session 14)."""
+    line model misses (doc/evaluation.md, measured limits)."""
     k = float(rng.uniform(1.0, max_factor))
     h, w = image.shape[:2]
     canvas_h, canvas_w = max(h, int(round(h * k))), max(w, int(round(w * k)))
@@ -163,7 +163,7 @@ def long_axis_quad(quad):
     """A clockwise quad restarted at the start of one of its two longer sides, the one pointing most nearly along
     _READING_DIRECTION. canonical_quad (MSRA-TD500's order) makes the first edge the short one for every line
     steeper than 45 degrees, so the decoder's point pairs run along such a line instead of across it: a second
-    target layout, learnt from 10 % of TD500's lines, with a jump at 45 degrees (doc/accuracy.md, session 10).
+    target layout, learnt from 10 % of TD500's lines, with a jump at 45 degrees (doc/training.md).
     Here the pairs run across the long axis at every angle. The icdar15 protocol ignores point order."""
     q = orient_clockwise(np.asarray(quad, dtype=np.float32).reshape(4, 2)).astype(np.float32)
     edges = np.roll(q, -1, axis=0) - q
@@ -213,7 +213,7 @@ class Augmenter:
     blur_prob: float = 0.2
     max_blur_sigma: float = 1.5
     # Vertical lines (MSRA-TD500 has 61 of 967 within 15 degrees of vertical) are found at 0 of 11 on the
-    # training images (doc/accuracy.md, session 7): a quarter turn makes more of them. Applied only to samples
+    # training images (doc/evaluation.md, measured limits): a quarter turn makes more of them. Applied only to samples
     # whose polygons are all quads; 0 draws nothing, so older configs keep their exact samples.
     rotate90_prob: float = 0.0
     # Every quad restarted by long_axis_quad after the geometric steps, so that point pairs run across each line's
@@ -222,7 +222,8 @@ class Augmenter:
     long_axis_quads: bool = False
     # Only quads at least this elongated (long sides over short sides) are restarted; squatter ones keep their
     # label's order. ICDAR2015's single glyphs ("1", 10 x 18 px) are tall quads whose long axis is not the reading
-    # direction, and the layout for every quad (1.0) cost ICDAR2015 lines in all three runs of session 11.
+    # direction, and the layout for every quad (1.0) cost ICDAR2015 lines in all three runs that
+    # measured it (doc/training.md).
     long_axis_min_aspect: float = 1.0
     # With this probability the sample is zoomed out (random_zoom_out, canvas up to zoom_out_max times its sides)
     # instead of cropped. 0 draws no random number, so older configs keep their exact samples.

@@ -55,7 +55,7 @@ class SynthConfig:
     noise_prob: float = 0.5
     outline_prob: float = 0.15
     use_photos: bool = True         # False: procedural backgrounds only (no package needed, faster start)
-    # Signage the line model misses whole on MSRA-TD500 test (session 16, doc/accuracy.md): a line of 1-4 glyphs
+    # Signage the line model misses whole on MSRA-TD500 test (doc/evaluation.md, measured limits): a line of 1-4 glyphs
     # at 0.13-0.35 of the short side ("B1", "3m", "P"), and letters set wide apart. 0 draws no random number, so
     # older configs keep their exact samples.
     big_text_prob: float = 0.0

@@ -4,7 +4,7 @@
 """Where a model loses recall: for each care ground-truth instance, whether it survives each stage of the
 detector, on a split that is not test (a validation split, or training images to measure fit).
 
-    /usr/bin/python3 tools/analysis/recall_stages.py --checkpoint C.pt --gt runs/x/val_gt \\
+    /usr/bin/python3 -m training.atrr.recall_stages --checkpoint C.pt --gt runs/x/val_gt \\
         --images ../shared/datasets/msra_td500/train/images [--long_side 640] [--score 0.7]
 
 Stages, each counted as instances with a match at IoU > 0.5 (one-to-one is not enforced: this is an upper
@@ -18,16 +18,14 @@ computes what the exported graph computes (test/python checks the two against ea
 """
 import argparse
 import os
-import sys
 
 import numpy as np
 import torch
-from shapely.geometry import Polygon
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-from training.atrr.data.readers import find_image, read_uniform_gt  # noqa: E402
-from training.atrr.export import load_checkpoint  # noqa: E402
-from training.atrr.model import network_input_size, postprocess, OUTPUT_NAMES, polygon_nms  # noqa: E402
+from training.atrr.data.readers import find_image, read_uniform_gt
+from training.atrr.detections import iou, shape
+from training.atrr.export import load_checkpoint
+from training.atrr.model import network_input_size, postprocess, OUTPUT_NAMES, polygon_nms
 
 STAGES = ("rpn", "decoded", "scored", "final")
 
@@ -41,12 +39,7 @@ def box_iou(a, b):
 
 
 def poly_iou(a, b):
-    pa, pb = Polygon(a), Polygon(b)
-    pa = pa if pa.is_valid else pa.buffer(0)
-    pb = pb if pb.is_valid else pb.buffer(0)
-    inter = pa.intersection(pb).area
-    union = pa.area + pb.area - inter
-    return inter / union if union > 0 else 0.0
+    return iou(shape(a), shape(b))
 
 
 def bbox(points):
@@ -106,7 +99,7 @@ def instance_groups(g, net_scale, long_aspect):
 
 
 def add_split_arguments(ap, score):
-    """The options every per-instance analysis of a checkpoint on a split takes (also postprocess_headroom.py)."""
+    """The options every per-instance analysis of a checkpoint on a split takes."""
     ap.add_argument("--checkpoint", required=True)
     ap.add_argument("--gt", required=True, help="folder of NAME.txt ground truth (uniform format)")
     ap.add_argument("--images", required=True)

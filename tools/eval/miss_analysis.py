@@ -6,7 +6,7 @@
 the best IoU any detection reaches, and whether the best detection also covers a second instance
 (a proposal spanning two lines) or is much shorter than the instance (a long line cut into pieces).
 
-    /usr/bin/python3 tools/analysis/miss_analysis.py --gt ../shared/datasets/msra_td500/test \\
+    /usr/bin/python3 tools/eval/miss_analysis.py --gt ../shared/datasets/msra_td500/test \\
         --pred /tmp/td500test/ours [--pred /tmp/td500test/other ...]
 
 The matching is the icdar15 rule of adaptive_text_eval (IoU > 0.5, one-to-one, greedy by IoU); the

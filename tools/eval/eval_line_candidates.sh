@@ -8,12 +8,12 @@
 #   ic15lines100 ICDAR2015 img_801-900 with words merged into lines (held out of all training);
 #   trainfit60   60 TD500 train images the models were trained on: how well a model fits, not a score;
 #   synthval150  the 150 held-out synthetic images (seed 1000; straight, arc and wave lines): the only
-#                curved text with ground truth here, the guard for what the product is for (session 8).
-#   LONG_SIDES=640,768 SCORES=0.6,0.7,0.8 NMS=0.1 BUILD=build-new tools/analysis/eval_line_candidates.sh a.onnx b.onnx
+#                curved text with ground truth here, the guard for what the detector is for.
+#   LONG_SIDES=640,768 SCORES=0.6,0.7,0.8 NMS=0.1 BUILD=build tools/eval/eval_line_candidates.sh a.onnx b.onnx
 # One pass unless SMALL_SIDE names the second pass's side (SMALL_SPLIT its split height; detector.hpp,
 # setSmallTextPass), e.g. LONG_SIDES=480 SMALL_SIDE=704 SMALL_SPLIT=24 for the line model's two passes.
 # VERIFIER (an exported verifier .onnx, or "off") and VERIFIER_SCORE: the app's --verifier and --verifier_score.
-# The sets' folders are made by doc/training.md ("Campaign", "Where the campaign stands"); override with
+# The sets' folders are made as doc/training.md ("Validation splits") says; override with
 # VAL30_GT, VAL30_IMAGES, IC15L_DIR, TRAINFIT_GT, TD500_TRAIN_IMAGES, SYNTH_VAL_DIR. CSV rows go to $CSV_DIR/<set>.csv.
 set -eu
 cd "$(dirname "$0")/../.."
@@ -32,7 +32,7 @@ mkdir -p "$CSV_DIR"
 models=()
 for m in "$@"; do models+=(--model "$m"); done
 sweep() {  # SET GT IMAGES
-    /usr/bin/python3 tools/analysis/sweep_settings.py --build "$BUILD" --gt "$2" --images "$3" "${models[@]}" \
+    /usr/bin/python3 tools/eval/sweep_settings.py --build "$BUILD" --gt "$2" --images "$3" "${models[@]}" \
         --long_side "$LONG_SIDES" --score "$SCORES" --nms "$NMS" --small_side "${SMALL_SIDE:-0}" \
         --small_split "${SMALL_SPLIT:-0}" --verifier "${VERIFIER:-}" --verifier_score "${VERIFIER_SCORE:--1}" \
         --csv "$CSV_DIR/$1.csv" 2>&1 | grep "F [0-9]" | sed "s/^/$1 /"
@@ -42,7 +42,7 @@ sweep ic15lines100 "$IC15L_DIR/gt" "$IC15L_DIR/images"
 if [ -d "$TRAINFIT_GT" ]; then
     sweep trainfit60 "$TRAINFIT_GT" "$TD500_TRAIN_IMAGES"
 else
-    echo "trainfit60: no $TRAINFIT_GT (doc/training.md, 'Width within the latency budget', says how to pick it)"
+    echo "trainfit60: no $TRAINFIT_GT (doc/training.md, 'Validation splits', says how to pick it)"
 fi
 if [ -d "$SYNTH_VAL_DIR" ]; then
     sweep synthval150 "$SYNTH_VAL_DIR/gt" "$SYNTH_VAL_DIR/images"

@@ -2,9 +2,9 @@
 # It is subject to the license terms in the LICENSE file found in the top-level directory
 # of this distribution and at http://opencv.org/license.html.
 """A picture of what a model misses: ground-truth lines coloured by whether the detector returns them
-(IoU > 0.5) and, if not, by the group that recall_stages.py counts them in; detections drawn thin.
+(IoU > 0.5) and, if not, by the group that training/atrr/recall_stages.py counts them in; detections drawn thin.
 
-    /usr/bin/python3 tools/analysis/draw_misses.py --checkpoint C.pt --gt runs/analysis/trainfit60_gt \\
+    /usr/bin/python3 tools/eval/draw_misses.py --checkpoint C.pt --gt runs/analysis/trainfit60_gt \\
         --images ../shared/datasets/msra_td500/train/images --out doc/images/misses.jpg [--count 3]
 
 Without --names it picks the --count images with the most missed lines (so it shows the kind of failure, not a
@@ -19,9 +19,8 @@ import cv2
 import numpy as np
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-import recall_stages as rs  # noqa: E402
+from training.atrr import recall_stages as rs  # noqa: E402
 from training.atrr.export import load_checkpoint  # noqa: E402
 from training.atrr.model import network_input_size  # noqa: E402
 

@@ -3,16 +3,16 @@
 # It is subject to the license terms in the LICENSE file found in the top-level directory
 # of this distribution and at http://opencv.org/license.html.
 #
-# Scores one line-model checkpoint the way the line model is chosen (doc/training.md, sessions 15-17), never
-# on test:
+# Scores one line-model checkpoint the way the shipped line model was chosen (doc/training.md, "Choosing a
+# checkpoint"), never on test:
 #   1. its raw export at the detector's two passes (long side 512, then 672 split 32), score 0.5, NMS 0.1,
 #      on val30, ICDAR2015 lines val100, train-fit 60 and synthetic val 150 (eval_line_candidates.sh);
 #      the three-split mean is that of the first three;
 #   2. its outlines' reading share after calibration (convert --score_at 0.5, default_input 512) on the
-#      40 reading-validation scenes (gen_arc_scenes.py --seed 3000 --scenes 40 --out $READVAL) and, with
-#      PRODUCT=1, on the product test's own scenes.
-#   BUILD=build-new tools/analysis/score_line_checkpoint.sh CKPT NAME     -> runs/scores/NAME/{*.csv,summary.txt}
-# NICE=N runs it at that niceness (beside a training run). READVAL (default runs/s13/readval).
+#      40 reading-validation scenes (tools/testdata/gen_arc_scenes.py --seed 3000 --scenes 40 --out $READVAL)
+#      and, with PRODUCT=1, on the reading test's own scenes.
+#   BUILD=build tools/eval/score_line_checkpoint.sh CKPT NAME     -> runs/scores/NAME/{*.csv,summary.txt}
+# NICE=N runs it at that niceness (beside a training run). READVAL (default runs/data/readval40).
 # FIRST_SIDE (default 512, the detector's): another first pass's long side, for the splits and the reading
 # validation alike ($ADAPTIVETEXT_TEST_READING_SIDE).
 # SMALL_SIDE / SMALL_SPLIT (default 672 / 32, the detector's): another second pass, for the splits and the
@@ -24,10 +24,10 @@
 # score, the reading test through $ADAPTIVETEXT_TEST_READING_VERIFIER.
 set -eu
 cd "$(dirname "$0")/../.."
-[ $# -eq 2 ] || { sed -n 5,22p "$0"; exit 2; }
+[ $# -eq 2 ] || { sed -n 5,24p "$0"; exit 2; }
 CKPT=$1 NAME=$2
 BUILD=${BUILD:-build}
-READVAL=${READVAL:-runs/s13/readval}
+READVAL=${READVAL:-runs/data/readval40}
 FIRST_SIDE=${FIRST_SIDE:-512}
 SMALL_SIDE=${SMALL_SIDE:-672}
 SMALL_SPLIT=${SMALL_SPLIT:-32}
@@ -48,7 +48,7 @@ else
     SPLIT_MODEL=$OUT/raw.onnx SPLIT_SCORE=0.5
 fi
 VERIFIER=$VERIFIER_ONNX CSV_DIR=$OUT BUILD=$BUILD LONG_SIDES=$FIRST_SIDE SMALL_SIDE=$SMALL_SIDE SMALL_SPLIT=$SMALL_SPLIT SCORES=$SPLIT_SCORE NMS=0.1 \
-    run tools/analysis/eval_line_candidates.sh "$SPLIT_MODEL" > "$OUT/splits.log"
+    run tools/eval/eval_line_candidates.sh "$SPLIT_MODEL" > "$OUT/splits.log"
 f_of() { tail -n 1 "$OUT/$1.csv" | awk -F, '{ print $NF }'; }  # hmean, 4 decimals (one setting per run)
 V=$(f_of td500val30) I=$(f_of ic15lines100) T=$(f_of trainfit60) S=$(f_of synthval150)
 MEAN=$(awk -v a="$V" -v b="$I" -v c="$T" 'BEGIN { printf "%.4f", (a + b + c) / 3 }')

@@ -5,7 +5,7 @@
 """Scores exported models in the C++ module over a grid of input sizes and score thresholds: the way the
 shipped models' detector settings are chosen on a validation split (never on a test split).
 
-    /usr/bin/python3 tools/analysis/sweep_settings.py --build build --gt runs/x/val_gt \\
+    /usr/bin/python3 tools/eval/sweep_settings.py --build build --gt runs/x/val_gt \\
         --images ../shared/datasets/msra_td500/train/images --model a.onnx [--model b.onnx] \\
         --long_side 576,640,704 --score 0.5,0.6,0.7,0.8 [--protocol icdar15] [--csv out.csv]
 
@@ -15,49 +15,13 @@ higher thresholds are applied to its output, which is what the detector would re
 (its NMS keeps the higher-scored polygon, and a threshold only removes lower-scored ones).
 """
 import argparse
-import glob
-import json
 import os
 import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-from training.atrr.data.readers import find_image  # noqa: E402
-
-
-def link_images(gt_dir, images_dir, out_dir):
-    os.makedirs(out_dir, exist_ok=True)
-    names = sorted(os.path.splitext(f)[0] for f in os.listdir(gt_dir) if f.endswith(".txt"))
-    for name in names:
-        src = find_image(images_dir, name)
-        os.symlink(os.path.abspath(src), os.path.join(out_dir, os.path.basename(src)))
-    return names
-
-
-def threshold(pred_dir, out_dir, score):
-    os.makedirs(out_dir, exist_ok=True)
-    for path in glob.glob(os.path.join(pred_dir, "*.txt")):
-        lines = [ln for ln in open(path) if ln.strip() and float(ln.rsplit(",", 1)[1]) >= score]
-        with open(os.path.join(out_dir, os.path.basename(path)), "w") as f:
-            f.writelines(lines)
-
-
-def evaluate(build, gt_dir, pred_dir, protocol):
-    out = subprocess.run([os.path.join(build, "apps", "adaptive_text_eval", "adaptive_text_eval"),
-                          "--gt=" + gt_dir, "--pred=" + pred_dir, "--protocol=" + protocol],
-                         check=True, capture_output=True, text=True).stdout
-    summary = json.loads(out.strip().splitlines()[-1])  # the evaluator's last line is a JSON summary
-    p, r, f = summary["precision"], summary["recall"], summary["hmean"]
-    return p, r, f
-
-
-def write_csv(path, header, row_format, rows):
-    """One CSV table: the header line, then each row formatted with row_format (no newline)."""
-    with open(path, "w") as f:
-        f.write(header + "\n")
-        for row in rows:
-            f.write(row_format % row + "\n")
+from training.atrr.scoring import evaluate, link_images, threshold, write_csv  # noqa: E402
 
 
 def main(argv=None):
@@ -70,8 +34,8 @@ def main(argv=None):
     ap.add_argument("--score", default="0.5,0.7", help="comma list of score thresholds")
     ap.add_argument("--nms", default="0.1", help="comma list of polygon-NMS IoU thresholds (the app's --nms; its default 0.1)")
     ap.add_argument("--small_side", type=int, default=0,
-                    help="the app's --small_side: 0 one pass (the default here, as every candidate before session 15), "
-                         "-1 the detector's default, else the second pass's side")
+                    help="the app's --small_side: 0 one pass (the default here), -1 the detector's default, "
+                         "else the second pass's side")
     ap.add_argument("--small_split", type=float, default=0.0, help="the app's --small_split (0: its default)")
     ap.add_argument("--verifier", default="", help="the app's --verifier (\"\": none)")
     ap.add_argument("--verifier_score", type=float, default=-1.0, help="the app's --verifier_score (-1: its default)")
