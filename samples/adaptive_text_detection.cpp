@@ -35,8 +35,8 @@ static const char* const keys =
     "{ help h     |     | print this help }"
     "{ input i    |     | an image, a folder of images, a video file or a camera index }"
     "{ model m    |     | adaptivetext .onnx model, or \"lines\" (the default) or \"words\" for a shipped model (doc/detector.md) }"
-    "{ score      | 0.7 | minimum text score of a detection }"
-    "{ nms        | 0.1 | polygon-IoU threshold of the non-maximum suppression }"
+    "{ score      | -1  | minimum text score of a detection; -1 the model's own (0.7 for the shipped models) }"
+    "{ nms        | -1  | polygon-IoU threshold of the non-maximum suppression; -1 the model's own (0.1 for the shipped models) }"
     "{ width      | 0   | fixed network input width (with --height; multiple of 16) }"
     "{ height     | 0   | fixed network input height (with --width) }"
     "{ long_side  | 0   | keep the aspect ratio, long side scaled to this (default policy: 512, plus --small_side) }"
@@ -310,8 +310,10 @@ std::string checkOptions(float score, float nms, int width, int height, int long
 {
     adaptivetext_sample::OptionErrors e;
     const int maxSide = AdaptiveTextDetector::MAX_INPUT_SIDE, minSide = AdaptiveTextDetector::MIN_SIDE_LENGTH;
-    e.unitInterval("score", score);
-    e.unitInterval("nms", nms);
+    if (score != -1.f)  // -1: the model's own threshold (doc/detector.md, "Settings come from the model")
+        e.unitInterval("score", score);
+    if (nms != -1.f)
+        e.unitInterval("nms", nms);
     e.intInOrUnset("width", width, 0, 1, maxSide, "the detector's largest input side");
     e.intInOrUnset("height", height, 0, 1, maxSide, "the detector's largest input side");
     e.intInOrUnset("long_side", longSide, 0, minSide, maxSide, "network stride to the largest input side");

@@ -19,6 +19,8 @@ PACKAGES=(
     python3-pytest python3-shapely python3-pil python3-matplotlib python3-tqdm
     python3-dev libprotobuf-dev protobuf-compiler dpkg-dev   # tools/build_with_opencv.sh (cv2 from source)
     fonts-noto-cjk fonts-dejavu-core fonts-liberation2  # synthetic text rendering
+    fonts-bebas-neue fonts-league-spartan fonts-lobster fonts-comfortaa fonts-leckerli-one \
+    fonts-roboto-slab fonts-cabin fonts-urw-base35      # display and bold faces of the curved-word synthesis
     tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim   # --ocr (cv::text::OCRTesseract), the Python
                                                         # sample's and tools/measure_recognition.py's reader
 )

@@ -4,7 +4,7 @@
 # of this distribution and at http://opencv.org/license.html.
 #
 # The reported test scores (doc/evaluation.md, doc/models.md), in one go: the line model on MSRA-TD500 test
-# (detector defaults), the word model on ICDAR2015 img_801..img_900 (its defaults), the baseline (PaddleOCR
+# (detector defaults, and with its verifier off), the word model on ICDAR2015 img_801..img_900 (its defaults), the baseline (PaddleOCR
 # PP-OCRv4 mobile detector on OpenCV DNN) on both, and the miss analysis.
 # Run it once, after checkpoints and settings were chosen on the validation splits.
 #   BUILD (default build): a standalone build; OUT (default /tmp/adaptivetext_scores); the baseline set up by
@@ -24,6 +24,9 @@ date -u
 echo "== line model, MSRA-TD500 test, detector defaults"
 "$B/samples/adaptive_text_detection" --input="$TD500/images" --output="$OUT/td500_ours" | tail -n 2
 score "$TD500" "$OUT/td500_ours"
+echo "== line model alone (--verifier=off), MSRA-TD500 test"
+"$B/samples/adaptive_text_detection" --verifier=off --input="$TD500/images" --output="$OUT/td500_alone" | tail -n 2
+score "$TD500" "$OUT/td500_alone"
 echo "== baseline (PaddleOCR PP-OCRv4 mobile, OpenCV DNN), MSRA-TD500 test"
 "${BASELINE[@]}" "$TD500/images" "$OUT/td500_baseline" --threads 2 | tail -n 1
 score "$TD500" "$OUT/td500_baseline"

@@ -85,7 +85,7 @@ class ModelConfig:
     # score_target polygon_iou scores lower: its best t on validation is below 0.7). Monotonic: the ranking and
     # the polygon NMS are unchanged.
     text_logit_shift: Optional[float] = None
-    polygon_nms_threshold: float = 0.3  # the trainer's validation only; the C++ detector defaults to 0.1 since 2026-11-29 (doc/accuracy.md)
+    polygon_nms_threshold: float = 0.3  # the trainer's validation only; the C++ detector defaults to 0.1 (doc/models.md)
 
     def scaled(self, channels: int, minimum: int = 8, mult: Optional[float] = None) -> int:
         return max(minimum, int(round(channels * (self.width_mult if mult is None else mult))))

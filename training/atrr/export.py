@@ -46,7 +46,7 @@ SETTINGS_VERSION = 1
 # What a model without settings runs with (doc/detector.md, "Model settings"): one pass at long side 512, the
 # crop size every model here is trained at; 0.7, the score that a calibrated model's raw 0.5 maps to
 # (convert.py --score_at); NMS 0.1, which drops the overlapping pieces the models return for one line or word
-# (doc/accuracy.md, "Polygon NMS"); no verifier. The C++ detector's generic defaults must equal these
+# (doc/models.md); no verifier. The C++ detector's generic defaults must equal these
 # (test/test_model_settings.cpp checks both against a model exported without options).
 GENERIC_SETTINGS = {"granularity": "lines", "side": 512, "small_text_side": 0, "small_text_split": 32.0,
                     "score_threshold": 0.7, "nms_threshold": 0.1}

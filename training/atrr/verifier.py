@@ -356,7 +356,7 @@ class ExportedVerifier(nn.Module):
 
     The head's linear layers become 1x4 and 1x1 convolutions and its concatenation a sum of their outputs:
     OpenCV 4.6's ONNX importer refuses the trained head's Concat of the pooled crop with the features, and its
-    MatMul fails on a 2-d input (doc/opencv_observations.md). The score arithmetic is in the graph, so that a
+    MatMul fails on a 2-d input (doc/design/opencv_observations.md §10). The score arithmetic is in the graph, so that a
     calibrated line model (convert --score_at, text_logit_shift) and its verifier travel as a pair:
     raw = sigmoid(score_logit - text_logit_shift) is the score the verifier was trained on; the fused score
     (1 - weight) raw + weight verifier >= threshold is mapped to >= detector_threshold by a logit shift."""

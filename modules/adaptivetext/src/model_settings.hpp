@@ -23,8 +23,7 @@ enum { MODEL_SETTINGS_VERSION = 1 };
 /** The generic settings of a model without metadata (doc/detector.md, "Model settings"; the same as
  *  GENERIC_SETTINGS in training/atrr/export.py): one pass at long side 512, the crop size the models here are
  *  trained at; score 0.7, what a calibrated model's raw 0.5 maps to (training/atrr/convert.py --score_at);
- *  NMS 0.1, which drops the overlapping pieces the models return for one line or word (doc/accuracy.md,
- *  "Polygon NMS"); no verifier. */
+ *  NMS 0.1, which drops the overlapping pieces the models return for one line or word (doc/models.md); no verifier. */
 enum { GENERIC_SIDE_LENGTH = 512 };
 const float GENERIC_SMALL_TEXT_SPLIT = 32.f;
 const float GENERIC_SCORE_THRESHOLD = 0.7f;

@@ -139,7 +139,7 @@ public:
     sideLength (same policy). A polygon whose minimum-area rectangle is thinner than splitHeight pixels, measured
     in the first pass's network input, is taken from the second pass; every other one from the first. Then one
     polygon NMS over both. One small model sees small text best at a large input and long lines best at a small
-    one (doc/accuracy.md, "Two scales"). The default is the model's settings: the shipped line model's is
+    one (doc/detector.md, "Two passes for small text"). The default is the model's settings: the shipped line model's is
     sideLength 672, splitHeight 32 with the first pass at long side 512; the shipped word model, a model without
     settings and INPUT_SIZE_FIXED run one pass.
     @param sideLength long (or short) side of the second pass, in [MIN_SIDE_LENGTH, MAX_INPUT_SIDE] pixels,
