@@ -86,3 +86,25 @@ def nms(cands, score, thr):
             kept.append((pts, s))
             shapes.append(g)
     return kept
+
+
+def match_one_to_one(dets, gts, thr=0.5):
+    """Greedy one-to-one matching, detections in descending score order, each to the unmatched care ground truth
+    of highest polygon IoU above thr (the ctw1500 protocol's rule, doc/evaluation.md). dets: [(points, score)],
+    gts: [(points, care)]. Returns [(det index, gt index)]."""
+    gt_shapes = [shape(p) if care else None for p, care in gts]
+    taken = set()
+    pairs = []
+    for d in sorted(range(len(dets)), key=lambda i: -dets[i][1]):
+        ds = shape(dets[d][0])
+        best, best_iou = -1, thr
+        for g, gs in enumerate(gt_shapes):
+            if gs is None or g in taken:
+                continue
+            v = iou(ds, gs)
+            if v > best_iou:
+                best, best_iou = g, v
+        if best >= 0:
+            taken.add(best)
+            pairs.append((d, best))
+    return pairs
