@@ -12,6 +12,7 @@ import csv
 import json
 import math
 import os
+import socket
 import subprocess
 import sys
 
@@ -255,7 +256,12 @@ def test_torchrun_two_processes(workspace):
     cfg_path = write_config(workspace, "ddp.json", tiny_config(workspace, steps=3, val_every=100))
     # --redirects 1 --tee 1: torch 1.13's torchrun cannot parse its default "0" under Python 3.11
     # (AttributeError 'NoneType' object has no attribute 'get'); 1 = stdout also goes to a log file.
+    # a free port, not torchrun's default 29500: another job on the machine may hold that one
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     out = run_cli(workspace, ["--redirects", "1", "--tee", "1", "--nproc_per_node", "2",
+                              "--master_addr", "127.0.0.1", "--master_port", str(port),
                               "-m", "training.atrr.train", "--config", cfg_path,
                               "--out", run_dir], module=("-m", "torch.distributed.run"))
     assert "2 processes" in out
