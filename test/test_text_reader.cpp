@@ -15,6 +15,11 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <opencv2/core/utils/filesystem.hpp>
+
+#include <sys/wait.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -99,6 +104,62 @@ struct TempDir
         std::remove(path.c_str());
     }
 };
+
+boost::test_tools::assertion_result haveApp(utf::test_unit_id)
+{
+#ifdef ADAPTIVETEXT_SAMPLE_APP
+    return true;
+#else
+    boost::test_tools::assertion_result result(false);
+    result.message() << "the samples app is not built (ADAPTIVETEXT_BUILD_SAMPLES=OFF)";
+    return result;
+#endif
+}
+
+boost::test_tools::assertion_result haveRecognizerAndApp(utf::test_unit_id id)
+{
+    boost::test_tools::assertion_result app = haveApp(id);
+    return app ? haveRecognizer(id) : app;
+}
+
+#ifdef ADAPTIVETEXT_SAMPLE_APP
+/** Runs the samples app on data/samples/curved_text.jpg with `options`; its exit code, stderr in `err`, the texts
+ *  (last field of each line of NAME.txt) in `texts`. */
+int runApp(const std::string& options, std::string& err, std::vector<std::string>& texts)
+{
+    const std::string out = cv::tempfile("reader_app"), errFile = out + ".err";
+    const std::string command = std::string("\"") + ADAPTIVETEXT_SAMPLE_APP + "\" --input=\"" +
+                                ADAPTIVETEXT_SOURCE_DIR + "/data/samples/curved_text.jpg\" --output=\"" + out + "\" " +
+                                options + " > /dev/null 2> \"" + errFile + "\"";
+    const int status = std::system(command.c_str());
+    std::ifstream e(errFile);
+    std::stringstream ss;
+    ss << e.rdbuf();
+    err = ss.str();
+    std::ifstream txt(out + "/curved_text.txt");
+    for (std::string line; std::getline(txt, line);)
+    {
+        // x1,y1,...,xn,yn,score,text: the text follows the score, the only field with a '.'
+        size_t at = 0, scoreEnd = std::string::npos;
+        while (at < line.size())
+        {
+            size_t comma = line.find(',', at);
+            if (comma == std::string::npos)
+                break;
+            if (line.substr(at, comma - at).find('.') != std::string::npos)
+            {
+                scoreEnd = comma;
+                break;
+            }
+            at = comma + 1;
+        }
+        texts.push_back(scoreEnd == std::string::npos ? std::string() : line.substr(scoreEnd + 1));
+    }
+    std::remove(errFile.c_str());
+    cv::utils::fs::remove_all(out);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+#endif
 
 }  // namespace
 
@@ -251,6 +312,34 @@ BOOST_AUTO_TEST_CASE(empty_tiny_and_random_strips, *utf::precondition(haveRecogn
     std::vector<cv::String> texts;
     BOOST_CHECK_NO_THROW(r->readAll(strips, texts));
     BOOST_CHECK_EQUAL(texts.size(), strips.size());
+}
+
+BOOST_AUTO_TEST_CASE(samples_app_reads_english_and_chinese_by_default, *utf::precondition(haveRecognizerAndApp))
+{
+#ifdef ADAPTIVETEXT_SAMPLE_APP
+    // The shipped line model on the shipped sample: two Chinese lines and three English ones (the generator's
+    // truth, data/samples/curved_text.txt); no language option.
+    std::string err;
+    std::vector<std::string> texts;
+    BOOST_REQUIRE_EQUAL(runApp("--ocr", err, texts), 0);
+    for (const std::string& t : texts)
+        BOOST_TEST_MESSAGE("read: " << t);
+    for (const std::string& expected : {"high coffee digital", "TO BROWN", "统门想", "的给但未六叫其"})
+        BOOST_CHECK_MESSAGE(std::find(texts.begin(), texts.end(), expected) != texts.end(), "not read: " << expected);
+#endif
+}
+
+BOOST_AUTO_TEST_CASE(samples_app_reports_a_missing_recogniser_and_a_bad_engine, *utf::precondition(haveApp))
+{
+#ifdef ADAPTIVETEXT_SAMPLE_APP
+    std::string err;
+    std::vector<std::string> texts;
+    BOOST_CHECK_EQUAL(runApp("--ocr --recognizer=/nonexistent/recognizer", err, texts), 1);
+    CHECK_HAS(err, "/nonexistent/recognizer not found");
+    CHECK_HAS(err, "tools/install_recognizer.sh");
+    BOOST_CHECK_EQUAL(runApp("--ocr=nonsense", err, texts), 2);
+    CHECK_HAS(err, "--ocr takes no value");
+#endif
 }
 
 BOOST_AUTO_TEST_SUITE_END()
