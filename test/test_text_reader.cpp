@@ -7,9 +7,12 @@
 // drawn by cv::putText, Chinese rows and columns and a line longer than the widest input
 // (test/data/text_strips, tools/testdata/gen_text_strips.py), and empty, tiny and random strips. The cases that
 // need the recogniser are skipped, with the reason, when it is not installed.
+#include "arc_text.hpp"
+#include "strip_reader.hpp"
 #include "test_utils.hpp"
 
 #include <opencv2/adaptivetext.hpp>
+#include <opencv2/adaptivetext/evaluation.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -23,6 +26,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 namespace {
@@ -312,6 +316,59 @@ BOOST_AUTO_TEST_CASE(empty_tiny_and_random_strips, *utf::precondition(haveRecogn
     std::vector<cv::String> texts;
     BOOST_CHECK_NO_THROW(r->readAll(strips, texts));
     BOOST_CHECK_EQUAL(texts.size(), strips.size());
+}
+
+BOOST_AUTO_TEST_CASE(reads_the_synthetic_arcs_at_least_as_well_as_tesseract, *utf::precondition(haveRecognizer))
+{
+#ifdef ADAPTIVETEXT_WITH_TEXT
+    // Every curved English line (at least 3 point pairs) of the 16 generated arc scenes (test/data/arc_scenes,
+    // tools/testdata/gen_arc_scenes.py), from its true outline, read as the samples app reads it
+    // (strip_reader.hpp) by the recogniser and by Tesseract: mean character accuracy (arc_text.hpp).
+    std::unique_ptr<StripReader> tesseract;
+    try
+    {
+        tesseract.reset(new StripReader("eng"));
+    }
+    catch (...)  // OpenCV 4.6 throws an int when Tesseract has no English data
+    {
+        BOOST_TEST_MESSAGE("Tesseract has no English data: only the recogniser is measured");
+    }
+    const StripReader recognizer(*reader());
+    std::vector<std::string> scenes;
+    cv::glob(dataPath("arc_scenes/*.jpg"), scenes, false);
+    BOOST_REQUIRE(!scenes.empty());
+    double sumRecognizer = 0, sumTesseract = 0;
+    int lines = 0;
+    for (const std::string& scene : scenes)
+    {
+        const cv::Mat image = cv::imread(scene);
+        std::ifstream f(scene.substr(0, scene.size() - 4) + ".txt", std::ios::binary);
+        std::stringstream ss;
+        ss << f.rdbuf();
+        for (const cv::adaptivetext::TextAnnotation& t : cv::adaptivetext::parseGroundTruth(ss.str(), scene).instances)
+        {
+            if (t.polygon.size() < 6 || t.dontCare)
+                continue;
+            std::vector<cv::Point> polygon;
+            for (const cv::Point2f& p : t.polygon)
+                polygon.push_back(cv::Point(cvRound(p.x), cvRound(p.y)));
+            const std::string byRecognizer = recognizer.read(image, polygon);
+            const std::string byTesseract = tesseract ? tesseract->read(image, polygon) : std::string();
+            sumRecognizer += characterAccuracy(byRecognizer, t.transcription);
+            sumTesseract += characterAccuracy(byTesseract, t.transcription);
+            ++lines;
+            BOOST_TEST_MESSAGE(cv::format("%-32s recogniser \"%s\"  Tesseract \"%s\"", t.transcription.c_str(),
+                                          normaliseText(byRecognizer).c_str(), normaliseText(byTesseract).c_str()));
+        }
+    }
+    BOOST_REQUIRE_GE(lines, 20);
+    const double recognizerMean = sumRecognizer / lines, tesseractMean = sumTesseract / lines;
+    BOOST_TEST_MESSAGE(lines << " curved lines: mean character accuracy " << recognizerMean << " (recogniser), "
+                             << tesseractMean << " (Tesseract)");
+    BOOST_CHECK_GE(recognizerMean, tesseractMean);
+    // the floor measured when the recogniser was added (0.9 and more), less a margin for other CPUs' arithmetic
+    BOOST_CHECK_GE(recognizerMean, 0.85);
+#endif
 }
 
 BOOST_AUTO_TEST_CASE(samples_app_reads_english_and_chinese_by_default, *utf::precondition(haveRecognizerAndApp))
