@@ -5,6 +5,8 @@
 #include "precomp.hpp"
 #include "opencv2/adaptivetext/text_reader.hpp"
 
+#include <opencv2/core/utils/filesystem.hpp>
+
 #include <cstdlib>
 #include <fstream>
 #include <utility>
@@ -31,14 +33,12 @@ const char* kSetup = "run tools/install_recognizer.sh (or tools/prepare_recogniz
 
 bool isDir(const String& path)
 {
-    std::ifstream f((path + "/.").c_str());
-    return f.good();
+    return utils::fs::isDirectory(path);
 }
 
 bool isFile(const String& path)
 {
-    std::ifstream f(path.c_str(), std::ios::binary);
-    return f.good() && !isDir(path);
+    return utils::fs::exists(path) && !utils::fs::isDirectory(path);
 }
 
 String dirOf(const String& path)
