@@ -10,7 +10,10 @@ with its character list assets/ppocr_keys_v1.txt. As shipped, cv::dnn 4.6 refuse
 Shape nodes (`parseShape ... dynamic 'zero' shapes are not supported`). This script fixes the input to
 1x3x48xW for each requested width W, then folds every Shape-derived subgraph (Shape, Cast, Slice, Concat,
 arithmetic on shape vectors) into constants by evaluating it with numpy on the statically inferred shapes,
-and drops the nodes that become unused. The weights and the arithmetic of the network are untouched.
+and drops the nodes that become unused. Two more changes let 4.6 run it: the LayerNorm scales and shifts
+(constants of shape [120] against a 1x(W/8)x120 sequence, which 4.6 imports as a Scale layer on axis 1 and
+then fails in total()) are expanded to the sequence's full shape, and the output is transposed to time-major
+for cv::dnn::TextRecognitionModel. The weights and the arithmetic of the network are otherwise untouched.
 
 Writes, into OUT_DIR (default $ADAPTIVETEXT_RECOGNIZER_DIR or ~/.cache/adaptivetext-recognizer; never
 the repository, the model is not ours):
