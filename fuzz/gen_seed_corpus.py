@@ -9,6 +9,8 @@ frame checks and the size policies.
 model_bytes/: small hand-built ONNX edge cases for fuzz_model_bytes (no graph, an adaptivetext node without
 inputs or attributes, a Constant holding a tensor, an unknown domain). The real models of test/data/*.onnx
 are passed to the fuzzer as a second seed folder by tools/run_fuzz.sh, so they are not copied here.
+strip/: inputs of fuzz_strip (layout in fuzz_strip.cpp): 8-bit strips of each channel count, a column, a long
+line, tiny and empty ones, a non-continuous view, and the refused kinds (2 channels, float).
 Run with Debian's python: /usr/bin/python3 fuzz/gen_seed_corpus.py
 """
 import os
@@ -49,6 +51,27 @@ def frame_seeds(rng):
     return seeds
 
 
+def strip_seeds(rng):
+    """Inputs of fuzz_strip (layout in fuzz_strip.cpp): 8-bit strips of 1, 3 and 4 channels, a column, a long
+    line, tiny ones, a non-continuous view, and the refused kinds (2 channels, float)."""
+    def strip(channels, depth_byte, width, height, flags, pixels):
+        return bytes([channels - 1, depth_byte]) + struct.pack("<HH", width, height) + bytes([flags]) + pixels
+    noise = rng.integers(0, 256, 600, dtype=np.uint8).tobytes()
+    stripes = bytes([255] * 40 + [0] * 24) * 8  # dark bars on white, like glyphs
+    return {
+        "bgr_word": strip(3, 0, 160, 48, 0, stripes),
+        "grey_word": strip(1, 0, 120, 32, 0, stripes),
+        "bgra_view": strip(4, 0, 90, 30, 1, noise),
+        "column": strip(3, 0, 40, 200, 0, stripes),
+        "long_line": strip(1, 0, 3000, 40, 0, noise),
+        "one_pixel": strip(3, 0, 1, 1, 0, b"\x80"),
+        "one_row": strip(3, 0, 500, 1, 0, noise),
+        "empty": strip(1, 0, 0, 0, 0, b""),
+        "two_channels": strip(2, 0, 64, 32, 0, noise),
+        "float": strip(3, 11, 64, 32, 0, noise),  # depth (11 / 2) % 7 = 5: CV_32F
+    }
+
+
 def model(nodes, inputs, outputs, initializers=(), opsets=(("", 11), (DOMAIN, 1))):
     graph = helper.make_graph(nodes, "seed", inputs, outputs, initializer=list(initializers))
     m = helper.make_model(graph, opset_imports=[helper.make_opsetid(d, v) for d, v in opsets])
@@ -87,6 +110,8 @@ def main():
         write(os.path.join(CORPUS, "frame"), name + ".bin", data)
     for name, data in model_seeds(rng).items():
         write(os.path.join(CORPUS, "model_bytes"), name + ".onnx", data)
+    for name, data in strip_seeds(np.random.default_rng(44)).items():
+        write(os.path.join(CORPUS, "strip"), name + ".bin", data)
 
 
 if __name__ == "__main__":

@@ -5,8 +5,10 @@
 // Detects arbitrary-shape text with cv::AdaptiveTextDetector in an image, a folder of images, a video
 // file or a camera. With --output=DIR it writes, per image (or video frame), NAME.txt with one detection a
 // line "x1,y1,...,xn,yn,score" and NAME.png with the polygons drawn. Prints the detection latency.
-// --rectify adds NAME_k.png, the k-th polygon unwarped into a straight strip; --ocr reads each strip with
-// Tesseract (cv::text::OCRTesseract, where OpenCV has the text module) and appends the text to its line.
+// --rectify adds NAME_k.png, the k-th polygon unwarped into a straight strip; --ocr reads each strip with the
+// scene-text recogniser (cv::adaptivetext::TextReader, installed by tools/install_recognizer.sh), or with
+// Tesseract (--ocr=tesseract: cv::text::OCRTesseract, where OpenCV has the text module), and appends the text to
+// its line.
 #include <opencv2/adaptivetext.hpp>
 #include <opencv2/core/utils/filesystem.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -49,8 +51,9 @@ static const char* const keys =
     "{ target     | 0   | cv::dnn target: 0 CPU, 1 OpenCL, 2 OpenCL FP16, 6 CUDA, 7 CUDA FP16 }"
     "{ output o   |     | folder for NAME.txt and NAME.png (created if missing) }"
     "{ rectify    |     | also write NAME_k.png: polygon k unwarped into a straight strip (needs --output) }"
-    "{ ocr        |     | read each strip with Tesseract; the text ends its line in NAME.txt (needs --output) }"
-    "{ ocr_lang   | eng | Tesseract languages for --ocr, e.g. chi_sim+eng (the first leads) }";
+    "{ ocr        |     | read each strip; the text ends its line in NAME.txt (needs --output). --ocr: the scene-text recogniser (Chinese and English; tools/install_recognizer.sh); --ocr=tesseract: Tesseract }"
+    "{ ocr_lang   | eng | Tesseract languages for --ocr=tesseract, e.g. chi_sim+eng (the first leads) }"
+    "{ recognizer |     | recogniser for --ocr: a folder of tools/prepare_recognizer.py or one of its .onnx files; empty: $ADAPTIVETEXT_RECOGNIZER_DIR, else ~/.cache/adaptivetext-recognizer }";
 
 namespace {
 
@@ -339,7 +342,7 @@ std::string checkOptions(float score, float nms, int width, int height, int long
 // Exit codes: 0 all inputs done, 1 an input or a write failed (listed on stderr), 2 a bad option.
 int main(int argc, char** argv)
 {
-    const adaptivetext_sample::JoinedArgs args(argc, argv, {"-i", "--input", "-m", "--model", "-o", "--output", "--ocr_lang"});
+    const adaptivetext_sample::JoinedArgs args(argc, argv, {"-i", "--input", "-m", "--model", "-o", "--output", "--ocr_lang", "--recognizer"});
     CommandLineParser parser(args.argc(), args.argv(), keys);
     parser.about("Arbitrary-shape scene text detection (adaptive text region representation)");
     if (argc == 1 || parser.has("help"))
@@ -360,6 +363,8 @@ int main(int argc, char** argv)
     const float verifierScore = parser.get<float>("verifier_score");
     const bool rectify = parser.has("rectify"), ocr = parser.has("ocr");
     const std::string ocrLanguage = parser.get<std::string>("ocr_lang");
+    const std::string ocrValue = ocr ? parser.get<std::string>("ocr") : std::string();
+    const std::string recognizer = parser.get<std::string>("recognizer");
     if (!parser.check())
     {
         parser.printErrors();
@@ -367,6 +372,14 @@ int main(int argc, char** argv)
     }
     if (input.empty())
         return adaptivetext_sample::usageError(parser, "--input is required");
+    // a bare --ocr reaches the parser as "true"
+    const text_reading::OcrEngine ocrEngine = !ocr ? text_reading::OCR_OFF
+                                              : ocrValue == "tesseract" ? text_reading::OCR_TESSERACT
+                                              : (ocrValue == "true" || ocrValue == "recognizer") ? text_reading::OCR_RECOGNIZER
+                                              : text_reading::OCR_OFF;
+    if (ocr && ocrEngine == text_reading::OCR_OFF)
+        return adaptivetext_sample::usageError(parser, "--ocr takes no value (the recogniser) or =tesseract, not \"" +
+                                                           ocrValue + "\"");
     const std::string optionError = checkOptions(score, nms, width, height, longSide, shortSide, smallSide, smallSplit,
                                                  verifierScore, backend, target);
     if (!optionError.empty())
@@ -387,15 +400,16 @@ int main(int argc, char** argv)
         std::cerr << "--rectify and --ocr write their results next to NAME.txt: give --output" << std::endl;
         return 1;
     }
-    if (ocr && !text_reading::ocrAvailable())
+    if (ocrEngine == text_reading::OCR_TESSERACT && !text_reading::ocrAvailable())
     {
-        std::cerr << "--ocr needs OpenCV's text module (opencv_contrib), which this build lacks" << std::endl;
+        std::cerr << "--ocr=tesseract needs OpenCV's text module (opencv_contrib), which this build lacks; "
+                     "--ocr alone reads with the recogniser" << std::endl;
         return 1;
     }
 
     try
     {
-        const text_reading::StripReader reader(rectify, ocr, ocrLanguage);
+        const text_reading::StripReader reader(rectify, ocrEngine, ocrLanguage, recognizer);
         if (reader.enabled())
             stripReader = &reader;
         Ptr<AdaptiveTextDetector> detector =

@@ -3,8 +3,10 @@
 // of this distribution and at http://opencv.org/license.html.
 
 // --rectify and --ocr of the samples app: each detected polygon becomes a straight strip
-// (cv::adaptivetext::rectifyText), written as NAME_k.png and/or read by cv::text::OCRTesseract.
-// OCR is compiled only where OpenCV has the text module (ADAPTIVETEXT_WITH_TEXT, set by samples/CMakeLists.txt).
+// (cv::adaptivetext::rectifyText), written as NAME_k.png and/or read, by default with the scene-text recogniser
+// (cv::adaptivetext::TextReader: PP-OCRv4 on cv::dnn, Chinese and English, installed by
+// tools/install_recognizer.sh), or with cv::text::OCRTesseract (--ocr=tesseract), which is compiled only where
+// OpenCV has the text module (ADAPTIVETEXT_WITH_TEXT, set by samples/CMakeLists.txt).
 #ifndef ADAPTIVETEXT_SAMPLES_TEXT_READING_HPP
 #define ADAPTIVETEXT_SAMPLES_TEXT_READING_HPP
 
@@ -25,7 +27,15 @@
 
 namespace text_reading {
 
-/** Whether this build can run --ocr. */
+/** The readers of --ocr. */
+enum OcrEngine
+{
+    OCR_OFF,
+    OCR_RECOGNIZER,  //!< --ocr: cv::adaptivetext::TextReader
+    OCR_TESSERACT    //!< --ocr=tesseract
+};
+
+/** Whether this build can read with Tesseract (--ocr=tesseract). */
 inline bool ocrAvailable()
 {
 #ifdef ADAPTIVETEXT_WITH_TEXT
@@ -38,12 +48,16 @@ inline bool ocrAvailable()
 class StripReader
 {
 public:
-    /** @param language Tesseract languages, e.g. "eng" or "eng+chi_sim" (Debian: tesseract-ocr-eng, -chi-sim) */
-    StripReader(bool writeStrips, bool ocr, const std::string& language)
-        : writeStrips_(writeStrips), ocr_(ocr)
+    /** @param language Tesseract languages, e.g. "eng" or "eng+chi_sim" (Debian: tesseract-ocr-eng, -chi-sim)
+     *  @param recognizer TextReader::create's model argument ("" = the installed recogniser) */
+    StripReader(bool writeStrips, OcrEngine engine, const std::string& language, const std::string& recognizer = "")
+        : writeStrips_(writeStrips), ocr_(engine != OCR_OFF)
     {
+        // A missing or corrupt recogniser is a cv::Exception that names the file and the setup command.
+        if (engine == OCR_RECOGNIZER)
+            recognizer_ = cv::adaptivetext::TextReader::create(recognizer);
 #ifdef ADAPTIVETEXT_WITH_TEXT
-        if (ocr_)
+        if (engine == OCR_TESSERACT)
         {
             // An empty whitelist, not NULL: with NULL, OpenCV 4.6 sets a letters-and-digits whitelist without
             // the space, and Tesseract 5 then returns every line as one word with confidence 0.
@@ -53,7 +67,7 @@ public:
         }
 #else
         (void)language;
-        CV_Assert(!ocr_ && "--ocr needs OpenCV's text module");
+        CV_Assert(engine != OCR_TESSERACT && "--ocr=tesseract needs OpenCV's text module");
 #endif
     }
 
@@ -90,7 +104,8 @@ public:
 private:
     /** The polygon grown by 10% of each pair's length across the text and 10% of the first/last pair's
      *  length along it, clipped to the image: detections hug the ink or cut the first and last glyphs a
-     *  little, and Tesseract misses a glyph that touches the strip's border. */
+     *  little, and Tesseract misses a glyph that touches the strip's border (the recogniser, trained on
+     *  PaddleOCR's crops, which its detector grows by half, reads these margins well too). */
     static std::vector<cv::Point2f> withMargins(const std::vector<cv::Point>& poly, cv::Size size)
     {
         const int n = (int)poly.size() / 2;
@@ -136,6 +151,8 @@ private:
 
     std::string read(const cv::Mat& strip) const
     {
+        if (recognizer_)
+            return recognizer_->read(strip);  // rows, columns (vertical text) and long lines alike
 #ifdef ADAPTIVETEXT_WITH_TEXT
         cv::Mat gray;
         if (strip.channels() == 1)
@@ -188,6 +205,7 @@ private:
 #endif
 
     bool writeStrips_, ocr_;
+    cv::Ptr<cv::adaptivetext::TextReader> recognizer_;
 #ifdef ADAPTIVETEXT_WITH_TEXT
     cv::Ptr<cv::text::OCRTesseract> line_, column_;
 #endif

@@ -3,8 +3,9 @@
 // of this distribution and at http://opencv.org/license.html.
 
 // How the samples app reads a detected polygon with --ocr: the polygon grown by a margin, rectified
-// (cv::adaptivetext::rectifyText), and read by Tesseract (cv::text::OCRTesseract) as one line, or for a column
-// both as a vertical block and turned, keeping the surer reading.
+// (cv::adaptivetext::rectifyText), and read by the recogniser (cv::adaptivetext::TextReader, the app's --ocr) or by
+// Tesseract (cv::text::OCRTesseract, --ocr=tesseract) as one line, or for a column both as a vertical block and
+// turned, keeping the surer reading.
 //
 // Why a copy of samples/text_reading.hpp: samples build on their own and tests do not include them, as in
 // OpenCV. The reading is test code's measure of the detector's outlines, so the two must agree:
@@ -39,6 +40,9 @@ public:
         column_ = cv::text::OCRTesseract::create(NULL, language.c_str(), "", cv::text::OEM_DEFAULT, 5);
     }
 
+    /** The app's default reader (--ocr): the recogniser, on the same strips; it must outlive this reader. */
+    explicit StripReader(const cv::adaptivetext::TextReader& recognizer) : recognizer_(&recognizer) {}
+
     /** The text of one polygon ("" where it cannot be rectified), as the app writes it to NAME.txt. */
     std::string read(const cv::Mat& frame, const std::vector<cv::Point>& polygon) const
     {
@@ -55,6 +59,8 @@ public:
         }
         if (strip.empty())
             return std::string();
+        if (recognizer_)
+            return recognizer_->read(strip);
         cv::Mat gray;
         if (strip.channels() == 1)
             gray = strip;
@@ -128,6 +134,7 @@ private:
     }
 
     cv::Ptr<cv::text::OCRTesseract> line_, column_;
+    const cv::adaptivetext::TextReader* recognizer_ = nullptr;
 };
 
 }  // namespace adaptivetext_test

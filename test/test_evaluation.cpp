@@ -2,7 +2,7 @@
 // It is subject to the license terms in the LICENSE file found in the top-level directory
 // of this distribution and at http://opencv.org/license.html.
 
-// Evaluator protocols (icdar15, deteval, ctw1500) and readers on hand-made cases. All boxes are
+// Evaluator protocols (icdar15, deteval, ctw1500, e2e) and readers on hand-made cases. All boxes are
 // axis-aligned rectangles of height 10, so every area, IoU, sigma and tau below is worked by hand from
 // their x ranges: a rectangle [x0,x1] has area 10 * (x1 - x0).
 #include <boost/test/unit_test.hpp>
@@ -261,6 +261,59 @@ BOOST_AUTO_TEST_CASE(parse_detections_rules)
     BOOST_CHECK_EQUAL(det.scores[1], 1.0f);  // even count: no score given
     BOOST_CHECK_THROW(parseDetections("0,0,10,0,10,10,0,10,high\n", "y"), cv::Exception);
     BOOST_CHECK_THROW(parseDetections("0,0,10,0,0.5\n", "y"), cv::Exception);
+}
+
+BOOST_AUTO_TEST_CASE(parse_detections_with_text)
+{
+    // The samples app's --ocr lines: integer coordinates, a score with a decimal point, then the text, which may
+    // be numeric, hold commas, or be empty.
+    const ImageDetections det = parseDetections("0,0,10,0,10,10,0,10,0.9431,high coffee\n"
+                                                "0,0,10,0,10,10,0,10,0.5000,2026\n"
+                                                "0,0,10,0,10,10,0,10,0.2500,Hello, world\n"
+                                                "0,0,10,0,10,10,0,10,0.1250,\n"
+                                                "0,0,10,0,10,10,0,10,0.75\n", "t");
+    BOOST_REQUIRE_EQUAL(det.polygons.size(), 5u);
+    BOOST_REQUIRE_EQUAL(det.texts.size(), 5u);
+    BOOST_CHECK_EQUAL(det.texts[0], "high coffee");
+    BOOST_CHECK_CLOSE(det.scores[0], 0.9431f, 1e-4);
+    BOOST_CHECK_EQUAL(det.polygons[1].size(), 4u);
+    BOOST_CHECK_EQUAL(det.texts[1], "2026");
+    BOOST_CHECK_EQUAL(det.scores[1], 0.5f);
+    BOOST_CHECK_EQUAL(det.texts[2], "Hello, world");
+    BOOST_CHECK_EQUAL(det.texts[3], "");
+    BOOST_CHECK_EQUAL(det.scores[3], 0.125f);
+    BOOST_CHECK_EQUAL(det.texts[4], "");
+}
+
+BOOST_AUTO_TEST_CASE(end_to_end_counts_matched_and_read_words)
+{
+    // gt: "Hello" [0,10], "CAFE-42" [20,30], "x" [40,50], don't care [60,70]
+    ImageAnnotations gt = gtImage({box(0, 10), box(20, 30), box(40, 50)}, {box(60, 70)});
+    gt.instances[0].transcription = "Hello";
+    gt.instances[1].transcription = "CAFE-42";
+    gt.instances[2].transcription = "x";
+    // detections: "hello!" on Hello (case and punctuation ignored: counts), "cafe 42" on CAFE-42 (counts),
+    // "y" on x (paired but misread: uses both up), a second "x" on x (the gt is taken: unmatched), one inside
+    // the don't-care region (dropped), one on nothing
+    ImageDetections pred = predImage({box(0, 10), box(20, 30), box(40, 50), box(41, 50), box(60, 70), box(80, 90)});
+    pred.texts = {"hello!", "cafe 42", "y", "x", "z", "w"};
+    const EvaluationResult r = evaluateOne(gt, pred, "e2e");
+    checkResult(r, 2, 2, 3, 5);
+    BOOST_CHECK_EQUAL(r.detDontCare, 1);
+    BOOST_CHECK_EQUAL(r.protocol, "e2e");
+    // the same detections without texts pair as icdar15 does but read nothing
+    pred.texts.clear();
+    checkResult(evaluateOne(gt, pred, "e2e"), 0, 0, 3, 5);
+    checkResult(evaluateOne(gt, pred, "icdar15"), 3, 3, 3, 5);
+    // non-ASCII text is compared as it is
+    ImageAnnotations zh = gtImage({box(0, 10)});
+    zh.instances[0].transcription = "北京";
+    ImageDetections zhPred = predImage({box(0, 10)});
+    zhPred.texts = {" 北京 "};
+    checkResult(evaluateOne(zh, zhPred, "e2e"), 1, 1, 1, 1);
+    // texts, when given, are one per polygon
+    zhPred.texts = {"a", "b"};
+    BOOST_CHECK_THROW(evaluateOne(zh, zhPred, "e2e"), cv::Exception);
 }
 
 BOOST_AUTO_TEST_CASE(directories_end_to_end)

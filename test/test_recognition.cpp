@@ -262,7 +262,7 @@ BOOST_AUTO_TEST_CASE(samples_app_reads_the_arc_of_the_shipped_image, *utf::preco
     const std::string source = ADAPTIVETEXT_SOURCE_DIR;
     const std::string command = std::string("\"") + ADAPTIVETEXT_SAMPLE_APP + "\" --input=\"" + source +
                                 "/data/samples/curved_text.jpg\" --model=\"" + readingModel() + "\" --output=\"" +
-                                out + "\" --rectify --ocr";
+                                out + "\" --rectify --ocr=tesseract";
     BOOST_REQUIRE_EQUAL(std::system(command.c_str()), 0);
     std::ifstream txt(out + "/curved_text.txt");
     BOOST_REQUIRE(txt.good());

@@ -2,11 +2,12 @@
 # This file is part of OpenCV project.
 # It is subject to the license terms in the LICENSE file found in the top-level directory
 # of this distribution and at http://opencv.org/license.html.
-"""Tesseract's character accuracy on synthetic curved English text: rectified strips
-(cv2.adaptivetext.rectifyText on the generator's ground-truth point pairs) against plain axis-aligned
+"""Tesseract's (or the recogniser's, --reader recognizer) character accuracy on synthetic curved English text:
+rectified strips (cv2.adaptivetext.rectifyText on the generator's ground-truth point pairs) against plain axis-aligned
 bounding-box crops of the same lines (doc/recognition.md).
 
     PYTHONPATH=build-opencv/lib/python3 /usr/bin/python3 tools/measure_recognition.py [--images 60] [--seed 12]
+        [--reader tesseract|recognizer]
 
 Lines: English, readable (not "###"), curved (the generator needed >= 3 point pairs), from arc-only images
 of training/atrr/data/synth.py with procedural backgrounds and no perspective. Both inputs are scaled so the
@@ -74,9 +75,15 @@ def main(argv=None):
     p.add_argument("--images", type=int, default=60, help="synthetic images to render")
     p.add_argument("--seed", type=int, default=12)
     p.add_argument("--verbose", action="store_true", help="print every line's readings")
+    p.add_argument("--reader", choices=("tesseract", "recognizer"), default="tesseract",
+                   help="tesseract, or the scene-text recogniser (cv2.adaptivetext.TextReader, "
+                        "tools/install_recognizer.sh)")
     args = p.parse_args(argv)
     if not hasattr(cv2, "adaptivetext"):
         sys.exit("this cv2 (%s) has no adaptivetext module: PYTHONPATH=build-opencv/lib/python3" % cv2.__file__)
+    read = tesseract
+    if args.reader == "recognizer":
+        read = cv2.adaptivetext.TextReader.create().read  # cv2.error naming the setup when not installed
     rectified, cropped = [], []
     for image, polygon, truth in curved_lines(args.images, args.seed):
         h, w = image.shape[:2]
@@ -93,15 +100,16 @@ def main(argv=None):
         x, y, bw, bh = cv2.boundingRect(polygon)
         crop = cv2.resize(gray[y:y + bh, x:x + bw], None, fx=TEXT_HEIGHT / pair, fy=TEXT_HEIGHT / pair,
                           interpolation=cv2.INTER_CUBIC)
-        read_strip, read_crop = tesseract(strip), tesseract(crop)
+        read_strip, read_crop = read(strip), read(crop)
         rectified.append(accuracy(read_strip, truth))
         cropped.append(accuracy(read_crop, truth))
         if args.verbose:
             print("%-40s | %-40s %.2f | %-40s %.2f" % (truth, normalise(read_strip), rectified[-1],
                                                         normalise(read_crop), cropped[-1]))
-    print("reader: %s; %d curved English lines from %d images (seed %d)"
-          % ("cv2.text.OCRTesseract" if hasattr(cv2, "text") else "tesseract command", len(rectified),
-             args.images, args.seed))
+    name = ("cv2.adaptivetext.TextReader" if args.reader == "recognizer" else
+            "cv2.text.OCRTesseract" if hasattr(cv2, "text") else "tesseract command")
+    print("reader: %s; %d curved English lines from %d images (seed %d)" % (name, len(rectified), args.images,
+                                                                           args.seed))
     for name, values in (("rectified strips", rectified), ("bounding-box crops", cropped)):
         v = np.asarray(values)
         print("%-19s mean %.3f  median %.3f  lines >= 0.9: %d%%" % (name, v.mean(), np.median(v),

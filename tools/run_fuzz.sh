@@ -6,7 +6,7 @@
 # Builds the libFuzzer harnesses of fuzz/ with clang (ASan + UBSan) and runs each one for a fixed time.
 # Fails when a fuzzer reports anything (crash, sanitizer report, leak, out-of-memory, broken promise); the
 # input is then under BUILD/artifacts/ (copy a reproducer to fuzz/crashes/ and see doc/fuzzing.md).
-#   tools/run_fuzz.sh [fuzzer ...]          default: fuzz_model_bytes fuzz_frame
+#   tools/run_fuzz.sh [fuzzer ...]          default: fuzz_model_bytes fuzz_frame, and fuzz_strip where the recogniser is installed
 # Environment:
 #   ADAPTIVETEXT_FUZZ_BUILD_DIR   build dir (default /tmp/build_adaptivetext_fuzz)
 #   ADAPTIVETEXT_FUZZ_SECONDS     time per fuzzer (default 60)
@@ -18,7 +18,15 @@ BUILD="${ADAPTIVETEXT_FUZZ_BUILD_DIR:-/tmp/build_adaptivetext_fuzz}"
 SECONDS_EACH="${ADAPTIVETEXT_FUZZ_SECONDS:-60}"
 JOBS="${ADAPTIVETEXT_JOBS:-2}"
 FUZZERS=("$@")
-[ ${#FUZZERS[@]} -gt 0 ] || FUZZERS=(fuzz_model_bytes fuzz_frame)
+if [ ${#FUZZERS[@]} -eq 0 ]; then
+    FUZZERS=(fuzz_model_bytes fuzz_frame)
+    # fuzz_strip reads with the installed recogniser (tools/install_recognizer.sh): only where it is installed
+    if [ -f "${ADAPTIVETEXT_RECOGNIZER_DIR:-$HOME/.cache/adaptivetext-recognizer}/ppocrv4_rec_w320.onnx" ]; then
+        FUZZERS+=(fuzz_strip)
+    else
+        echo "run_fuzz: no recogniser installed (tools/install_recognizer.sh): fuzz_strip skipped"
+    fi
+fi
 
 command -v clang++ >/dev/null || { echo "run_fuzz: clang++ not found (apt-get install clang)" >&2; exit 2; }
 

@@ -23,6 +23,13 @@ step() { echo "=== [run_tests $SECONDS s] $*"; }
 step "dependencies"
 "$REPO/tools/install_deps.sh"
 
+step "recogniser (tools/install_recognizer.sh; without npm or network its tests are skipped, with the reason)"
+if command -v npm >/dev/null; then
+    timeout 600 "$REPO/tools/install_recognizer.sh" || echo "[run_tests] recogniser not installed: its tests are skipped"
+else
+    echo "[run_tests] npm not found: the recogniser's tests are skipped"
+fi
+
 step "OpenCV 4.6 from source with modules/adaptivetext -> $OPENCV_BUILD"
 "$REPO/tools/build_with_opencv.sh" "$OPENCV_BUILD"
 

@@ -22,8 +22,8 @@ namespace {
 const char* const kKeys =
     "{ help h     |         | print this help }"
     "{ gt         |         | ground truth: a dataset split folder (gt/ and images/) or a folder of NAME.txt }"
-    "{ pred       |         | predictions: folder of NAME.txt, one detection a line x1,y1,...,xn,yn,score }"
-    "{ protocol   | icdar15 | icdar15, deteval or ctw1500 }";
+    "{ pred       |         | predictions: folder of NAME.txt, one detection a line x1,y1,...,xn,yn,score (e2e: the samples app's --ocr lines, x1,y1,...,xn,yn,score,text) }"
+    "{ protocol   | icdar15 | icdar15, deteval, ctw1500, or e2e (end to end: IoU > 0.5 one-to-one and the text equals the transcription, case-insensitive, letters and digits) }";
 
 std::string toJson(const cv::adaptivetext::EvaluationResult& r, int imagesWithoutPrediction)
 {
@@ -55,8 +55,8 @@ int main(int argc, char** argv)
     const cv::String protocol = parser.get<cv::String>("protocol");
     if (!adaptivetext_app::parsedCleanly(parser))
         return adaptivetext_app::EXIT_USAGE;
-    if (protocol != "icdar15" && protocol != "deteval" && protocol != "ctw1500")
-        return adaptivetext_app::usageError(parser, "--protocol=" + protocol + " is not one of icdar15, deteval, ctw1500");
+    if (protocol != "icdar15" && protocol != "deteval" && protocol != "ctw1500" && protocol != "e2e")
+        return adaptivetext_app::usageError(parser, "--protocol=" + protocol + " is not one of icdar15, deteval, ctw1500, e2e");
     try
     {
         const cv::adaptivetext::EvaluationResult r = cv::adaptivetext::evaluateDetections(

@@ -5,8 +5,10 @@
 // Official-protocol text detection evaluation (icdar15, deteval, ctw1500); doc/evaluation.md explains the
 // rules and where each one comes from.
 #include "precomp.hpp"
+
 #include "opencv2/adaptivetext/evaluation.hpp"
 
+#include <cctype>
 #include <map>
 #include <numeric>
 
@@ -31,7 +33,24 @@ struct ImageProblem
     std::vector<std::vector<Point2f> > gt;
     std::vector<std::vector<Point2f> > det;
     std::vector<float> scores;
+    std::vector<String> gtText, detText;  // "e2e": transcriptions and read texts
 };
+
+/** What the end-to-end comparison sees of a text: ASCII letters (lower case) and digits, and every non-ASCII
+ *  byte (UTF-8 letters such as Chinese are kept whole); spaces and punctuation are dropped. */
+String comparable(const String& text)
+{
+    String out;
+    for (char ch : text)
+    {
+        const unsigned char c = (unsigned char)ch;
+        if (c >= 0x80 || std::isdigit(c))
+            out += ch;
+        else if (std::isalpha(c))
+            out += (char)std::tolower(c);
+    }
+    return out;
+}
 
 ImageProblem filterDontCare(const ImageAnnotations& gt, const ImageDetections& pred, ImageEvaluation& counts)
 {
@@ -42,7 +61,10 @@ ImageProblem filterDontCare(const ImageAnnotations& gt, const ImageDetections& p
         if (inst.dontCare)
             dontCare.push_back(&inst.polygon);
         else
+        {
             problem.gt.push_back(inst.polygon);
+            problem.gtText.push_back(inst.transcription);
+        }
     }
     for (size_t d = 0; d < pred.polygons.size(); ++d)
     {
@@ -54,6 +76,7 @@ ImageProblem filterDontCare(const ImageAnnotations& gt, const ImageDetections& p
             continue;
         problem.det.push_back(pred.polygons[d]);
         problem.scores.push_back(pred.scores[d]);
+        problem.detText.push_back(d < pred.texts.size() ? pred.texts[d] : String());
     }
     counts.gtCare = static_cast<int>(problem.gt.size());
     counts.gtDontCare = static_cast<int>(dontCare.size());
@@ -84,6 +107,28 @@ void matchIcdar15(const ImageProblem& p, ImageEvaluation& counts)
             {
                 detUsed[d] = true;
                 counts.matchedGt += 1;
+                break;
+            }
+        }
+    }
+    counts.matchedDet = counts.matchedGt;
+}
+
+/** End to end (ICDAR 2015 Robust Reading, end-to-end task): pairs as matchIcdar15; a pair counts when its
+ *  texts agree (comparable()). A pair whose texts differ still uses up both: neither is matched again. */
+void matchEndToEnd(const ImageProblem& p, ImageEvaluation& counts)
+{
+    const Mat iou = iouTable(p);
+    std::vector<bool> detUsed(p.det.size(), false);
+    for (int g = 0; g < iou.rows; ++g)
+    {
+        for (int d = 0; d < iou.cols; ++d)
+        {
+            if (!detUsed[d] && iou.at<double>(g, d) > kIoUThreshold)
+            {
+                detUsed[d] = true;
+                if (comparable(p.gtText[g]) == comparable(p.detText[d]))
+                    counts.matchedGt += 1;
                 break;
             }
         }
@@ -262,9 +307,11 @@ EvaluationResult evaluateDetections(const std::vector<ImageAnnotations>& gt,
         match = matchDetEval;
     else if (protocol == "ctw1500")
         match = matchCtw1500;
+    else if (protocol == "e2e")
+        match = matchEndToEnd;
     else
         CV_Error(Error::StsBadArg, "Unknown evaluation protocol '" + protocol +
-                                   "': expected icdar15, deteval or ctw1500");
+                                   "': expected icdar15, deteval, ctw1500 or e2e");
 
     std::map<String, size_t> gtIndex;
     for (size_t i = 0; i < gt.size(); ++i)
@@ -281,6 +328,8 @@ EvaluationResult evaluateDetections(const std::vector<ImageAnnotations>& gt,
         if (predOf[it->second])
             CV_Error(Error::StsBadArg, "Predictions for image '" + p.name + "' are given twice");
         CV_CheckEQ(p.scores.size(), p.polygons.size(), "each detected polygon needs one score");
+        if (!p.texts.empty())
+            CV_CheckEQ(p.texts.size(), p.polygons.size(), "texts, when given, are one per detected polygon");
         predOf[it->second] = &p;
     }
 

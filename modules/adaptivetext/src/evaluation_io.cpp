@@ -168,18 +168,45 @@ ImageAnnotations parseGroundTruth(const String& text, const String& name)
     return result;
 }
 
+/** Whether a field is an integer (the app writes coordinates so) or holds a decimal point (its score). */
+bool isInteger(const String& field)
+{
+    const String f = trim(field);
+    size_t start = (!f.empty() && (f[0] == '-' || f[0] == '+')) ? 1 : 0;
+    return f.size() > start && f.find_first_not_of("0123456789", start) == String::npos;
+}
+
 ImageDetections parseDetections(const String& text, const String& name)
 {
     CV_TRACE_FUNCTION();
     ImageDetections result;
     result.name = name;
-    forEachRecord(text, [&](size_t li, const String&, const std::vector<String>& fields, const std::vector<size_t>&) {
+    forEachRecord(text, [&](size_t li, const String& line, const std::vector<String>& fields,
+                            const std::vector<size_t>& offsets) {
+        // The samples app's --ocr line: integer coordinates, the score with a decimal point, then the text,
+        // which may be empty, numeric or hold commas.
+        size_t scoreAt = 0;
+        while (scoreAt < fields.size() && isInteger(fields[scoreAt]))
+            ++scoreAt;
+        double score = 0;
+        if (scoreAt >= 6 && scoreAt % 2 == 0 && scoreAt + 1 < fields.size() &&
+            fields[scoreAt].find('.') != String::npos && parseNumber(fields[scoreAt], score))
+        {
+            std::vector<double> coords(scoreAt);
+            for (size_t i = 0; i < scoreAt; ++i)
+                parseNumber(fields[i], coords[i]);
+            result.polygons.push_back(toPolygon(coords, scoreAt));
+            result.scores.push_back((float)score);
+            result.texts.push_back(line.substr(offsets[scoreAt + 1]));
+            return;
+        }
         std::vector<double> numbers(fields.size());
         for (size_t i = 0; i < fields.size(); ++i)
         {
             if (!parseNumber(fields[i], numbers[i]))
                 CV_Error(Error::StsParseError, lineContext(name, li) + ": field " + std::to_string(i + 1) +
-                         " ('" + fields[i] + "') is not a number; expected x1,y1,...,xn,yn,score");
+                         " ('" + fields[i] + "') is not a number; expected x1,y1,...,xn,yn,score (or, as the "
+                         "samples app's --ocr writes, integer x1,...,yn, a score with a decimal point, text)");
         }
         // Odd count: the app's x1,y1,...,xn,yn,score; even: a polygon without score (ICDAR submissions).
         const size_t numCoords = numbers.size() & ~size_t(1);
@@ -188,6 +215,7 @@ ImageDetections parseDetections(const String& text, const String& name)
                      "found " + std::to_string(numCoords / 2));
         result.polygons.push_back(toPolygon(numbers, numCoords));
         result.scores.push_back(numCoords < numbers.size() ? (float)numbers.back() : 1.0f);
+        result.texts.push_back(String());
     });
     return result;
 }

@@ -19,5 +19,6 @@ each detected text instance is a polygon with as many vertices as its shape need
 #include "opencv2/adaptivetext/detector.hpp"
 #include "opencv2/adaptivetext/evaluation.hpp"
 #include "opencv2/adaptivetext/rectify.hpp"
+#include "opencv2/adaptivetext/text_reader.hpp"
 
 #endif  // OPENCV_ADAPTIVETEXT_HPP

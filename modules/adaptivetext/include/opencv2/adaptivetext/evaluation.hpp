@@ -48,6 +48,7 @@ struct CV_EXPORTS ImageDetections
     String name;
     std::vector<std::vector<Point2f> > polygons;
     std::vector<float> scores;  //!< one per polygon; 1 where the file gives none
+    std::vector<String> texts;  //!< one per polygon ("" where the file gives none), or empty: no texts at all
 };
 
 /** @brief Counts of one image. DetEval gives fractional matches (0.8 per split or merged instance), so the
@@ -78,8 +79,11 @@ struct CV_EXPORTS EvaluationResult
 @param gt one entry per image of the set
 @param pred detections, matched to gt by name; images without an entry count as having no detections
 @param protocol "icdar15" (IoU > 0.5, one-to-one in file order), "deteval" (Total-Text DetEval, tr = 0.7,
-tp = 0.6, 0.8 for splits and merges) or "ctw1500" (IoU > 0.5, each detection to its best ground truth by
-descending score, a second hit on one ground truth is a false positive)
+tp = 0.6, 0.8 for splits and merges), "ctw1500" (IoU > 0.5, each detection to its best ground truth by
+descending score, a second hit on one ground truth is a false positive) or "e2e" (end to end, as the ICDAR
+2015 Robust Reading end-to-end task: detections are paired as by "icdar15", and a pair counts only when the
+detection's text equals the transcription, compared case-insensitively on letters and digits, other ASCII
+characters dropped and non-ASCII ones kept; ImageDetections::texts gives the texts)
 @throws cv::Exception for an unknown protocol, a prediction whose name has no ground truth, or polygons
 and scores of different counts
  */
@@ -94,7 +98,8 @@ accepted. @param text file contents @param name image name stored in the result 
 CV_EXPORTS ImageAnnotations parseGroundTruth(const String& text, const String& name);
 
 /** @brief Parses detections, one per line: `x1,y1,...,xn,yn,score` (an even count of numbers means no
-score, taken as 1). */
+score, taken as 1), or the samples app's `--ocr` line `x1,y1,...,xn,yn,score,text`: integer coordinates, a
+score with a decimal point, then the text to the end of the line (ImageDetections::texts). */
 CV_EXPORTS ImageDetections parseDetections(const String& text, const String& name);
 
 /** @brief Reads every NAME.txt of a ground-truth folder. dir may be a dataset split (holding gt/ and
