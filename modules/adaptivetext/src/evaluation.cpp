@@ -94,8 +94,10 @@ Mat iouTable(const ImageProblem& p)
     return iou;
 }
 
-/** ICDAR 2015 Challenge 4: each care gt, in file order, takes the first free detection with IoU > 0.5. */
-void matchIcdar15(const ImageProblem& p, ImageEvaluation& counts)
+/** ICDAR 2015 Challenge 4: each care gt, in file order, takes the first free detection with IoU > 0.5. With
+ *  `readText` (end to end, the ICDAR 2015 Robust Reading end-to-end task) a pair counts only when its texts agree
+ *  (comparable()); a pair whose texts differ still uses up both: neither is matched again. */
+void matchInGtOrder(const ImageProblem& p, ImageEvaluation& counts, bool readText)
 {
     const Mat iou = iouTable(p);
     std::vector<bool> detUsed(p.det.size(), false);
@@ -106,7 +108,8 @@ void matchIcdar15(const ImageProblem& p, ImageEvaluation& counts)
             if (!detUsed[d] && iou.at<double>(g, d) > kIoUThreshold)
             {
                 detUsed[d] = true;
-                counts.matchedGt += 1;
+                if (!readText || comparable(p.gtText[g]) == comparable(p.detText[d]))
+                    counts.matchedGt += 1;
                 break;
             }
         }
@@ -114,26 +117,15 @@ void matchIcdar15(const ImageProblem& p, ImageEvaluation& counts)
     counts.matchedDet = counts.matchedGt;
 }
 
-/** End to end (ICDAR 2015 Robust Reading, end-to-end task): pairs as matchIcdar15; a pair counts when its
- *  texts agree (comparable()). A pair whose texts differ still uses up both: neither is matched again. */
+void matchIcdar15(const ImageProblem& p, ImageEvaluation& counts)
+{
+    matchInGtOrder(p, counts, false);
+}
+
+/** End to end: pairs as matchIcdar15, counted when the texts agree. */
 void matchEndToEnd(const ImageProblem& p, ImageEvaluation& counts)
 {
-    const Mat iou = iouTable(p);
-    std::vector<bool> detUsed(p.det.size(), false);
-    for (int g = 0; g < iou.rows; ++g)
-    {
-        for (int d = 0; d < iou.cols; ++d)
-        {
-            if (!detUsed[d] && iou.at<double>(g, d) > kIoUThreshold)
-            {
-                detUsed[d] = true;
-                if (comparable(p.gtText[g]) == comparable(p.detText[d]))
-                    counts.matchedGt += 1;
-                break;
-            }
-        }
-    }
-    counts.matchedDet = counts.matchedGt;
+    matchInGtOrder(p, counts, true);
 }
 
 /** CTW1500 (VOC style): detections by descending score each go to their best-IoU gt; a hit on a gt that
