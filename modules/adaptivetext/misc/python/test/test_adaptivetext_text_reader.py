@@ -43,7 +43,7 @@ class adaptivetext_text_reader_test(NewOpenCVTests):
         text, confidence = reader.readWithConfidence(strip)
         self.assertEqual(text, "HELLO")
         self.assertGreater(confidence, 0.8)
-        self.assertEqual(reader.readAll([strip, np.zeros((1, 1, 3), np.uint8)]), ["HELLO", ""])
+        self.assertEqual(list(reader.readAll([strip, np.zeros((1, 1, 3), np.uint8)])), ["HELLO", ""])  # a tuple in Python
         self.assertEqual(int(np.asarray(reader.getInputWidths()).ravel()[0]), 320)
 
 
