@@ -5,11 +5,8 @@
 // The samples app's checked output, option checks and run summary (doc/reliability.md): a result that cannot be
 // written is an error, a numeric option outside its range is a usage error (exit code 2), and a run in which any
 // input failed says so and exits non-zero.
-//
-// Why a copy: the samples build on their own, against the module's public API only, as OpenCV's samples do, so
-// they do not include the command-line tools' apps/common/checked_output.hpp and option_checks.hpp, which hold
-// the same helpers. A fix to one belongs in the other; test/apps/test_app_errors.py holds this app and the
-// tools to the same behaviour.
+// The samples build on their own, against the module's public API only, as OpenCV's samples do; the command-line
+// tools under apps/ include this header too, so that both behave the same (test/apps/test_app_errors.py).
 #ifndef ADAPTIVETEXT_SAMPLES_SAMPLE_UTILS_HPP
 #define ADAPTIVETEXT_SAMPLES_SAMPLE_UTILS_HPP
 
@@ -32,7 +29,7 @@
 
 namespace adaptivetext_sample {
 
-// ---- checked output (copy of apps/common/checked_output.hpp) ----
+// ---- checked output ----
 
 inline std::string lastError()
 {
@@ -152,7 +149,7 @@ inline bool stdoutWritten()
     return ok;
 }
 
-// ---- option checks (copy of apps/common/option_checks.hpp) ----
+// ---- option checks ----
 
 /** Exit code of a usage error (bad option), as for most command-line tools. */
 const int EXIT_USAGE = 2;
@@ -227,6 +224,15 @@ private:
     std::vector<std::string> args_;
     std::vector<const char*> ptrs_;
 };
+
+/** CommandLineParser::check() is false when a value did not parse (e.g. --score=abc): a usage error too. */
+inline bool parsedCleanly(const cv::CommandLineParser& parser)
+{
+    if (parser.check())
+        return true;
+    parser.printErrors();
+    return false;
+}
 
 // ---- "N frames, K failed" for folder and video runs ----
 

@@ -19,8 +19,7 @@
 //     iteration, whose nets would just have filled the caches).
 // Medians, p10 and p90 over the iterations are printed as a table and as one JSON line.
 // Exit codes: 0 done, 1 a failure (model, image, or an output that could not be written), 2 a bad option.
-#include "../common/checked_output.hpp"
-#include "../common/option_checks.hpp"
+#include "../../samples/sample_utils.hpp"  // checked output and option checks, shared with the samples
 
 #include <opencv2/adaptivetext.hpp>
 #include "postprocess.hpp"  // modules/adaptivetext/src: the detector's internal postprocess
@@ -37,6 +36,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+namespace adaptivetext_app = adaptivetext_sample;
 
 namespace {
 

@@ -11,8 +11,7 @@
 // preprocesses itself), resized to --width x --height when given; both must be multiples of 16.
 // A .npy input must already be the 1x3xHxW float32 blob.
 // Exit codes: 0 done, 1 a failure (model, input, or an output that could not be written), 2 a bad option.
-#include "../common/checked_output.hpp"
-#include "../common/option_checks.hpp"
+#include "../../samples/sample_utils.hpp"  // checked output and option checks, shared with the samples
 
 #include <opencv2/adaptivetext.hpp>
 #include <opencv2/core/utils/filesystem.hpp>
@@ -25,6 +24,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+namespace adaptivetext_app = adaptivetext_sample;
 
 namespace {
 

@@ -5,8 +5,7 @@
 // Command-line evaluator: per-image counts, then one JSON line with the whole-set numbers (last line, so
 // scripts can take `tail -n 1`). Exit codes: 0 done, 1 a failure (unreadable input, or the standard output
 // could not be written), 2 a bad option.
-#include "../common/checked_output.hpp"
-#include "../common/option_checks.hpp"
+#include "../../samples/sample_utils.hpp"  // checked output and option checks, shared with the samples
 
 #include <opencv2/core.hpp>
 #include <opencv2/adaptivetext/evaluation.hpp>
@@ -16,6 +15,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+namespace adaptivetext_app = adaptivetext_sample;
 
 namespace {
 

@@ -12,8 +12,7 @@
 //  5. every result must equal the reference of its frame exactly (same polygons, same scores), no call may
 //     throw, and VmRSS at the end may exceed the baseline by at most --max_rss_growth percent.
 // Exit codes: 0 all checks passed, 1 a check failed, 2 a bad option.
-#include "../common/checked_output.hpp"
-#include "../common/option_checks.hpp"
+#include "../../samples/sample_utils.hpp"  // checked output and option checks, shared with the samples
 
 #include <opencv2/adaptivetext.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -28,6 +27,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+namespace adaptivetext_app = adaptivetext_sample;
 
 namespace {
 
