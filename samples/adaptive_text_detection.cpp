@@ -43,7 +43,7 @@ static const char* const keys =
     "{ height     | 0   | fixed network input height (with --width) }"
     "{ long_side  | 0   | keep the aspect ratio, long side scaled to this (default: the model's own, 448 plus --small_side for lines) }"
     "{ short_side | 0   | keep the aspect ratio, short side scaled to this }"
-    "{ small_side | -1  | side of a second, larger pass for small text (same policy); 0 one pass; -1 the model's default (672 for lines) }"
+    "{ small_side | -1  | side of a second, larger pass for small text (same policy); 0 one pass; -1 the model's default (672 for lines, 1120 for words) }"
     "{ small_split| 0   | polygons thinner than this, in first-pass input pixels, come from the second pass; 0 the default (32) }"
     "{ verifier   |     | candidate verifier .onnx, or \"verifier\" for the shipped one (with the shipped line model); \"off\": none; empty: the model's default, the shipped verifier for the shipped line model (doc/detector.md) }"
     "{ verifier_score | -1 | lowest score of a candidate the verifier sees; -1 the default (0.2045) }"

@@ -221,9 +221,10 @@ BOOST_AUTO_TEST_CASE(shipped_models_carry_their_settings)
     const ad::ModelSettings words = ad::readModelSettings(readBytes(kModels + "/adaptivetext_words.onnx"), "words");
     BOOST_CHECK(words.fromMetadata);
     BOOST_CHECK_EQUAL(words.granularity, "words");
-    BOOST_CHECK_EQUAL(words.sideLength, 1120);
-    BOOST_CHECK_EQUAL(words.smallTextSide, 0);
-    BOOST_CHECK_EQUAL(words.scoreThreshold, 0.7f);
+    BOOST_CHECK_EQUAL(words.sideLength, 512);
+    BOOST_CHECK_EQUAL(words.smallTextSide, 1120);
+    BOOST_CHECK_EQUAL(words.smallTextSplit, 32.f);
+    BOOST_CHECK_EQUAL(words.scoreThreshold, 0.85f);
     BOOST_CHECK_EQUAL(words.nmsThreshold, 0.1f);
     BOOST_CHECK(!words.hasVerifier);
 }

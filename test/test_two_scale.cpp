@@ -85,8 +85,10 @@ BOOST_AUTO_TEST_CASE(shipped_defaults)
     BOOST_CHECK_EQUAL(lines->getSmallTextSideLength(), 672);
     BOOST_CHECK_EQUAL(lines->getSmallTextSplitHeight(), 28.f);
     Ptr<AdaptiveTextDetector> words = AdaptiveTextDetector::create("words");
-    BOOST_CHECK_EQUAL(words->getSideLength(), 1120);
-    BOOST_CHECK_EQUAL(words->getSmallTextSideLength(), 0);
+    BOOST_CHECK_EQUAL(words->getSideLength(), 512);
+    BOOST_CHECK_EQUAL(words->getSmallTextSideLength(), 1120);
+    BOOST_CHECK_EQUAL(words->getSmallTextSplitHeight(), 32.f);
+    BOOST_CHECK_EQUAL(words->getScoreThreshold(), 0.85f);
 }
 
 BOOST_AUTO_TEST_CASE(two_passes_are_the_union_of_two_single_passes)

@@ -72,7 +72,7 @@ def main(argv=None):
         pair = [panel(image, gts, read_dets(os.path.join(d, name + ".txt")), "%s: %s" % (label, name), args.width)
                 for d, label in ((args.before, labels[0]), (args.after, labels[1]))]
         rows.append(np.hstack([pair[0], np.full((pair[0].shape[0], 6, 3), 255, np.uint8), pair[1]]))
-    if not cv2.imwrite(args.out, np.vstack(rows)):
+    if not cv2.imwrite(args.out, np.vstack(rows), [cv2.IMWRITE_JPEG_QUALITY, 85]):
         raise SystemExit("error: could not write %s" % args.out)
     print("wrote %s (%d frames)" % (args.out, len(rows)))
 

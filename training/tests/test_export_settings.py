@@ -111,8 +111,9 @@ def test_shipped_models_hold_the_settings_they_are_run_with():
                                   "min_fill": verifier.MIN_FILL}}
     assert ex.read_settings(vpath)["min_fill"] == verifier.MIN_FILL
     words = ex.read_settings(os.path.join(MODELS, "adaptivetext_words.onnx"))
-    assert words["granularity"] == "words" and words["input"]["side"] == 1120
-    assert words["input"]["small_text_side"] == 0 and "verifier" not in words
+    assert words == {"version": 1, "kind": "detector", "granularity": "words",
+                     "input": {"policy": "long_side", "side": 512, "small_text_side": 1120, "small_text_split": 32.0},
+                     "score_threshold": 0.85, "nms_threshold": 0.1}
 
 
 @pytest.mark.parametrize("name", ["lines", "words"])
@@ -127,7 +128,8 @@ def test_shipped_models_re_export_byte_for_byte(tmp_path, name):
                  "--verifier_candidate_score", "0.2045", "--out", out])
         shipped = "adaptivetext_default.onnx"
     else:
-        ex.main(["--checkpoint", os.path.join(CHECKPOINTS, "words_v1.pt"), "--granularity", "words",
-                 "--side", "1120", "--out", out])
+        ex.main(["--checkpoint", os.path.join(CHECKPOINTS, "words_v2.pt"), "--granularity", "words",
+                 "--side", "512", "--small_text_side", "1120", "--small_text_split", "32",
+                 "--score_threshold", "0.85", "--out", out])
         shipped = "adaptivetext_words.onnx"
     assert open(out, "rb").read() == open(os.path.join(MODELS, shipped), "rb").read()

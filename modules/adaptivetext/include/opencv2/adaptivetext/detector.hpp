@@ -66,7 +66,7 @@ public:
     @param model path to the .onnx file, or the name of a shipped model: "" or "lines" = the default, text-line
            model adaptivetext_default.onnx (MSRA-TD500-style lines, Chinese and English; long side 448 plus a
            small-text pass at 672, with its verifier); "words" = the word model adaptivetext_words.onnx
-           (ICDAR2015-style words; one pass at long side 1120); shipped models are searched in
+           (ICDAR2015-style words, curved ones as polygons; long side 512 plus a pass at 1120); shipped models are searched in
            $ADAPTIVETEXT_MODEL_DIR, then the install prefix holding the library (share/adaptivetext/models),
            then the source tree's data/models/, then the configured install folder
     @param inputSize fixed network input size (rounded to multiples of 16; one pass); Size() (default) = the
@@ -140,8 +140,8 @@ public:
     in the first pass's network input, is taken from the second pass; every other one from the first. Then one
     polygon NMS over both. One small model sees small text best at a large input and long lines best at a small
     one (doc/detector.md, "Two passes for small text"). The default is the model's settings: the shipped line model's is
-    sideLength 672, splitHeight 28 with the first pass at long side 448; the shipped word model, a model without
-    settings and INPUT_SIZE_FIXED run one pass.
+    sideLength 672, splitHeight 28 with the first pass at long side 448, the shipped word model's sideLength 1120,
+    splitHeight 32 after long side 512; a model without settings and INPUT_SIZE_FIXED run one pass.
     @param sideLength long (or short) side of the second pass, in [MIN_SIDE_LENGTH, MAX_INPUT_SIDE] pixels,
            rounded to multiples of 16; 0 turns the second pass off (else StsOutOfRange)
     @param splitHeight in (0, MAX_INPUT_SIDE] pixels of the first pass's input, not NaN (else StsOutOfRange)
