@@ -37,7 +37,7 @@ static const char* const keys =
     "{ help h     |     | print this help }"
     "{ input i    |     | an image, a folder of images, a video file or a camera index }"
     "{ model m    |     | adaptivetext .onnx model, or \"lines\" (the default) or \"words\" for a shipped model (doc/detector.md) }"
-    "{ score      | -1  | minimum text score of a detection; -1 the model's own (0.7 for the shipped models) }"
+    "{ score      | -1  | minimum text score of a detection; -1 the model's own (0.7 for lines, 0.85 for words) }"
     "{ nms        | -1  | polygon-IoU threshold of the non-maximum suppression; -1 the model's own (0.1 for the shipped models) }"
     "{ width      | 0   | fixed network input width (with --height; multiple of 16) }"
     "{ height     | 0   | fixed network input height (with --width) }"

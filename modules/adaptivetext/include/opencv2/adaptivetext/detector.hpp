@@ -72,7 +72,7 @@ public:
     @param inputSize fixed network input size (rounded to multiples of 16; one pass); Size() (default) = the
            model's keep-aspect policy and passes; otherwise as setInputSize
     @param scoreThreshold minimum text score of a kept polygon, in [0, 1]; -1 (default) = the model's (0.7 for
-           both shipped models: their best on their validation splits, doc/models.md)
+           the line model, 0.85 for the word model: chosen on their validation splits, doc/models.md)
     @param nmsThreshold polygon-IoU threshold of the non-maximum suppression, in [0, 1]; -1 (default) = the
            model's (0.1 for both shipped models: it drops the overlapping pieces they return for one line or
            word; chosen on the validation splits, doc/models.md)
