@@ -41,7 +41,7 @@ static const char* const keys =
     "{ nms        | -1  | polygon-IoU threshold of the non-maximum suppression; -1 the model's own (0.1 for the shipped models) }"
     "{ width      | 0   | fixed network input width (with --height; multiple of 16) }"
     "{ height     | 0   | fixed network input height (with --width) }"
-    "{ long_side  | 0   | keep the aspect ratio, long side scaled to this (default: the model's own, 448 plus --small_side for lines) }"
+    "{ long_side  | 0   | keep the aspect ratio, long side scaled to this (default: the model's own, 512 plus --small_side for lines) }"
     "{ short_side | 0   | keep the aspect ratio, short side scaled to this }"
     "{ small_side | -1  | side of a second, larger pass for small text (same policy); 0 one pass; -1 the model's default (672 for lines, 1120 for words) }"
     "{ small_split| 0   | polygons thinner than this, in first-pass input pixels, come from the second pass; 0 the default (32) }"

@@ -200,9 +200,9 @@ BOOST_AUTO_TEST_CASE(shipped_models_carry_their_settings)
     BOOST_CHECK(lines.fromMetadata);
     BOOST_CHECK_EQUAL(lines.granularity, "lines");
     BOOST_CHECK_EQUAL(lines.policy, (int)AdaptiveTextDetector::INPUT_SIZE_LONG_SIDE);
-    BOOST_CHECK_EQUAL(lines.sideLength, 448);
+    BOOST_CHECK_EQUAL(lines.sideLength, 512);
     BOOST_CHECK_EQUAL(lines.smallTextSide, 672);
-    BOOST_CHECK_EQUAL(lines.smallTextSplit, 28.f);
+    BOOST_CHECK_EQUAL(lines.smallTextSplit, 32.f);
     BOOST_CHECK_EQUAL(lines.scoreThreshold, 0.7f);
     BOOST_CHECK_EQUAL(lines.nmsThreshold, 0.1f);
     BOOST_REQUIRE(lines.hasVerifier);

@@ -81,9 +81,9 @@ BOOST_AUTO_TEST_CASE(merge_takes_thick_polygons_from_the_first_pass_and_thin_one
 BOOST_AUTO_TEST_CASE(shipped_defaults)
 {
     Ptr<AdaptiveTextDetector> lines = AdaptiveTextDetector::create("");
-    BOOST_CHECK_EQUAL(lines->getSideLength(), 448);
+    BOOST_CHECK_EQUAL(lines->getSideLength(), 512);
     BOOST_CHECK_EQUAL(lines->getSmallTextSideLength(), 672);
-    BOOST_CHECK_EQUAL(lines->getSmallTextSplitHeight(), 28.f);
+    BOOST_CHECK_EQUAL(lines->getSmallTextSplitHeight(), 32.f);
     Ptr<AdaptiveTextDetector> words = AdaptiveTextDetector::create("words");
     BOOST_CHECK_EQUAL(words->getSideLength(), 512);
     BOOST_CHECK_EQUAL(words->getSmallTextSideLength(), 1120);

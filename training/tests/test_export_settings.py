@@ -104,7 +104,7 @@ def test_shipped_models_hold_the_settings_they_are_run_with():
     lines = ex.read_settings(os.path.join(MODELS, "adaptivetext_default.onnx"))
     vpath = os.path.join(MODELS, "adaptivetext_verifier.onnx")
     assert lines == {"version": 1, "kind": "detector", "granularity": "lines",
-                     "input": {"policy": "long_side", "side": 448, "small_text_side": 672, "small_text_split": 28.0},
+                     "input": {"policy": "long_side", "side": 512, "small_text_side": 672, "small_text_split": 32.0},
                      "score_threshold": 0.7, "nms_threshold": 0.1,
                      "verifier": {"file": "adaptivetext_verifier.onnx", "sha256": ex.sha256_of(vpath),
                                   "candidate_score": 0.2045, "fusion_weight": 0.75, "threshold": 0.5,
@@ -123,7 +123,7 @@ def test_shipped_models_re_export_byte_for_byte(tmp_path, name):
     out = str(tmp_path / "m.onnx")
     if name == "lines":
         ex.main(["--checkpoint", os.path.join(CHECKPOINTS, "lines_v1.pt"), "--granularity", "lines",
-                 "--side", "448", "--small_text_side", "672", "--small_text_split", "28",
+                 "--side", "512", "--small_text_side", "672", "--small_text_split", "32",
                  "--verifier", os.path.join(MODELS, "adaptivetext_verifier.onnx"),
                  "--verifier_candidate_score", "0.2045", "--out", out])
         shipped = "adaptivetext_default.onnx"

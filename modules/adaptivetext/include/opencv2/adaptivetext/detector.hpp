@@ -64,7 +64,7 @@ public:
     malformed or out of range raise Error::StsParseError naming the field. The arguments below and the setters
     override the model's settings.
     @param model path to the .onnx file, or the name of a shipped model: "" or "lines" = the default, text-line
-           model adaptivetext_default.onnx (MSRA-TD500-style lines, Chinese and English; long side 448 plus a
+           model adaptivetext_default.onnx (MSRA-TD500-style lines, Chinese and English; long side 512 plus a
            small-text pass at 672, with its verifier); "words" = the word model adaptivetext_words.onnx
            (ICDAR2015-style words, curved ones as polygons; long side 512 plus a pass at 1120); shipped models are searched in
            $ADAPTIVETEXT_MODEL_DIR, then the install prefix holding the library (share/adaptivetext/models),
@@ -140,7 +140,7 @@ public:
     in the first pass's network input, is taken from the second pass; every other one from the first. Then one
     polygon NMS over both. One small model sees small text best at a large input and long lines best at a small
     one (doc/detector.md, "Two passes for small text"). The default is the model's settings: the shipped line model's is
-    sideLength 672, splitHeight 28 with the first pass at long side 448, the shipped word model's sideLength 1120,
+    sideLength 672, splitHeight 32 with the first pass at long side 512, the shipped word model's sideLength 1120,
     splitHeight 32 after long side 512; a model without settings and INPUT_SIZE_FIXED run one pass.
     @param sideLength long (or short) side of the second pass, in [MIN_SIDE_LENGTH, MAX_INPUT_SIDE] pixels,
            rounded to multiples of 16; 0 turns the second pass off (else StsOutOfRange)
