@@ -19,17 +19,10 @@ import cv2
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+from training.atrr.data.readers import find_image  # noqa: E402
 from training.atrr.detections import match_one_to_one, read_dets, read_gt  # noqa: E402
 
 FOUND, MISSED, DETECTION = (0, 200, 0), (0, 0, 255), (255, 80, 0)
-
-
-def find_image(folder, name):
-    for ext in (".jpg", ".png", ".jpeg"):
-        path = os.path.join(folder, name + ext)
-        if os.path.exists(path):
-            return path
-    raise SystemExit("error: no image %s.* in %s" % (name, folder))
 
 
 def panel(image, gts, dets, label, width):
